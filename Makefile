@@ -1,0 +1,87 @@
+# The public commands of dockernet.ipv6. `make test` is what CI runs; `make rollout` is the main job.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+HOSTS ?= 2
+ENGINE ?= trixie
+LAB ?= dockernet
+# Engines the molecule scenarios run on: scenario:engine pairs.
+MOLECULE_RUNS ?= lab:trixie
+
+CACHE := $(CURDIR)/.cache
+VENV := $(CACHE)/venv
+BIN := $(VENV)/bin
+SANITY_ROOT ?= $(CACHE)/sanity
+SANITY_TREE := $(SANITY_ROOT)/ansible_collections/dockernet/ipv6
+LABCTL := HOSTS=$(HOSTS) ENGINE=$(ENGINE) LAB=$(LAB) tools/lab/lab.sh
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(BIN):$(PATH)
+
+.PHONY: help venv test lint sanity unit molecule rollout lab-up lab-down lab-status bench build changelog
+
+help:
+	@echo "make rollout   lab up (HOSTS=$(HOSTS), ENGINE=$(ENGINE)), playbooks/site.yml on it, reachability matrix"
+	@echo "make test      lint, sanity, unit tests, molecule scenarios on real engines"
+	@echo "make lab-up | lab-down | lab-status   the local lab (HOSTS=, ENGINE=bookworm|trixie|forky, LAB=)"
+	@echo "make bench     benchmarks; results in docs/performance.md"
+	@echo "make build     the collection tarball"
+
+venv:
+	@tools/bootstrap.sh
+
+test: lint sanity unit molecule
+	@echo "make test: all passed"
+
+lint: venv
+	@echo "== ansible-lint (production profile)"
+	$(BIN)/ansible-lint --profile production --strict
+	@echo "== changelog fragments"
+	$(BIN)/antsibull-changelog lint
+
+sanity: venv
+	@echo "== ansible-test sanity"
+	rm -rf "$(SANITY_TREE)" && mkdir -p "$(SANITY_TREE)"
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - | tar -xf - -C "$(SANITY_TREE)"
+	@# ansible-test bootstraps pip in its venvs with a script from ci-files.testing.ansible.com; use the
+	@# offline stand-in for every pip version it may ask for when that host is unreachable.
+	mkdir -p ~/.ansible/test/cache
+	for v in $$(grep -ho "pip='[0-9.]*'" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py | grep -o "[0-9.]*[0-9]"); do \
+	  f=~/.ansible/test/cache/get_pip_$${v//./_}.py; [[ -s $$f ]] || cp tools/get-pip-offline.py $$f; done
+	cd "$(SANITY_TREE)" && git init -q && git add -A && \
+	  ANSIBLE_COLLECTIONS_PATH="$(SANITY_ROOT)" \
+	  $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+unit: venv
+	@echo "== unit tests"
+	cd "$(CACHE)/collections/ansible_collections/dockernet/ipv6" && $(BIN)/python -m pytest -q tests/unit
+
+molecule: venv
+	@echo "== molecule scenarios: $(MOLECULE_RUNS)"
+	LAB=molecule tools/lab/lab.sh engine-up
+	for run in $(MOLECULE_RUNS); do \
+	  scenario=$${run%%:*}; engine=$${run##*:}; \
+	  echo "== molecule $$scenario on $$engine"; \
+	  LAB=molecule ENGINE=$$engine tools/lab/lab.sh image; \
+	  DOCKER_HOST=$$(LAB=molecule tools/lab/lab.sh docker-host) DOCKERNET_ENGINE=$$engine \
+	    $(BIN)/molecule test -s $$scenario; \
+	done
+	LAB=molecule tools/lab/lab.sh down
+
+rollout: venv lab-up
+	$(BIN)/ansible-playbook -i inventory/lab playbooks/site.yml
+
+lab-up: venv
+	$(LABCTL) up
+
+lab-down:
+	$(LABCTL) down
+
+lab-status:
+	$(LABCTL) status
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+build: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path $(CACHE)/build .
