@@ -1,0 +1,1118 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Site planner: turn the inventory's IPv6 variables into one plan for every Docker host.
+
+Private to the collection: nothing outside dockernet.ipv6 may import it.
+
+The planner is pure: plain Python data in (HostInput / SiteInput, or hostvars), a JSON-able plan out,
+or a PlanError carrying every problem found, each tied to the host and the variable to fix.
+Every check is O(n log n) in the number of hosts: overlaps are found by sorting intervals and scanning
+neighbours, and addresses inside prefixes by bisecting a sorted list, never by comparing every pair.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import typing as t
+from dataclasses import dataclass, field
+
+try:
+    from netaddr import AddrFormatError, IPAddress, IPNetwork, IPRange, cidr_merge
+except ImportError:
+    HAS_NETADDR = False
+else:
+    HAS_NETADDR = True
+
+
+VAR_MODE = "dockernet_site_mode"
+VAR_LAN_PREFIX = "dockernet_site_lan_prefix"
+VAR_GATEWAYS = "dockernet_site_gateways"
+VAR_SLICE_PREFIXLEN = "dockernet_site_slice_prefixlen"
+VAR_CONTAINER_POOL = "dockernet_site_container_pool"
+VAR_CONTAINER_PREFIXLEN = "dockernet_site_container_prefixlen"
+VAR_NETWORKS = "dockernet_networks"
+VAR_LAN_INTERFACE = "dockernet_lan_interface"
+VAR_LAN_ADDRESS = "dockernet_lan_address"
+VAR_CONTAINER_PREFIX = "dockernet_container_prefix"
+VAR_ENGINE_VERSION = "dockernet_engine_version"
+VAR_HOST_INTERFACES = "dockernet_host_interfaces"
+
+SITE_VARIABLES = (
+    VAR_MODE,
+    VAR_LAN_PREFIX,
+    VAR_GATEWAYS,
+    VAR_SLICE_PREFIXLEN,
+    VAR_CONTAINER_POOL,
+    VAR_CONTAINER_PREFIXLEN,
+    VAR_NETWORKS,
+)
+HOST_VARIABLES = (
+    VAR_LAN_INTERFACE,
+    VAR_LAN_ADDRESS,
+    VAR_CONTAINER_PREFIX,
+    VAR_ENGINE_VERSION,
+    VAR_HOST_INTERFACES,
+)
+
+MODE_NDP_PROXY = "ndp_proxy"
+MODE_ROUTED = "routed"
+MODES = (MODE_NDP_PROXY, MODE_ROUTED)
+DEFAULT_CONTAINER_PREFIXLEN = 64
+NETWORK_KEYS = ("name", "ipv6_prefix", "ipv4_subnet", "ipv4_gateway", "internal", "driver_options")
+# Before Engine 28.0 default-bridge addresses embed the 48-bit MAC, which needs 128 - 48 = 80 free bits.
+MAC_DERIVED_BEFORE = (28, 0)
+MAC_DERIVED_MAX_PREFIXLEN = 80
+
+_ENGINE_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)")
+_TRACKED_SITE_VALUES = 8
+
+
+class NetaddrMissingError(RuntimeError):
+    """The netaddr library is not installed where the planner runs (the controller)."""
+
+
+@dataclass(frozen=True)
+class PlanIssue:
+    """One problem with the inventory: which host, which variable, what is wrong and what to do."""
+
+    host: str
+    variable: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.host}: {self.variable}: {self.message}"
+
+
+class PlanError(Exception):
+    """Every problem found while planning, one PlanIssue each."""
+
+    def __init__(self, issues: t.Sequence[PlanIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+@dataclass(frozen=True)
+class HostInput:
+    """One host's own variables, as found in the inventory (None = not set)."""
+
+    name: str
+    lan_interface: t.Any = None
+    lan_address: t.Any = None
+    container_prefix: t.Any = None
+    engine_version: t.Any = None
+    host_interfaces: t.Any = None
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """The site-wide variables (None = not set) and, per variable, the host that carries the value."""
+
+    mode: t.Any = None
+    lan_prefix: t.Any = None
+    gateways: t.Any = None
+    slice_prefixlen: t.Any = None
+    container_pool: t.Any = None
+    container_prefixlen: t.Any = None
+    networks: t.Any = None
+    origin: t.Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Host:
+    """A host after parsing; fields are None where the input was missing or wrong."""
+
+    index: int
+    name: str
+    lan_interface: t.Any
+    lan_address: t.Any
+    override: t.Any
+    engine: t.Any
+    engine_text: t.Any
+
+
+@dataclass(frozen=True)
+class _Network:
+    index: int
+    name: str
+    prefix: t.Any
+    slice_prefixlen: int
+    ipv4_subnet: t.Any
+    ipv4_gateway: t.Any
+    internal: bool
+    driver_options: t.Mapping[str, t.Any]
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A prefix that someone claims, as an integer interval, with what to say about it in errors."""
+
+    first: int
+    last: int
+    order: int
+    host: str
+    variable: str
+    text: str
+    label: str
+    is_network: bool = False
+
+
+@dataclass(frozen=True)
+class _Points:
+    """Single addresses that no prefix may contain (host LAN addresses, gateways), sorted for bisect."""
+
+    values: t.List[int]
+    labels: t.List[str]
+    owners: t.List[t.Optional[str]]
+
+
+def require_netaddr() -> None:
+    """Raise NetaddrMissingError when netaddr cannot be imported."""
+    if not HAS_NETADDR:
+        raise NetaddrMissingError(
+            "the dockernet.ipv6 planner needs the Python library netaddr on the Ansible controller: "
+            "install it in the controller's Python, for example with 'pip install netaddr'"
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the inventory
+# ---------------------------------------------------------------------------------------------------
+
+
+def _variable(host_vars: t.Mapping[str, t.Any], name: str) -> t.Any:
+    # hostvars objects template on access and only support `in` and `[]` reliably.
+    if name in host_vars:
+        return host_vars[name]
+    return None
+
+
+def _describe(value: t.Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return repr(value)
+
+
+def _read_site_value(
+    variable: str, host_names: t.Sequence[str], values: t.Sequence[t.Any], issues: t.List[PlanIssue]
+) -> t.Tuple[t.Any, str]:
+    """The value most hosts carry (the first one seen on a tie), and the first host carrying it.
+
+    Every host with another value is reported, so that a single odd host_vars file is named, not the
+    whole group. Only a few distinct values are tracked: a site-wide variable normally has one.
+    """
+    distinct: t.List[t.Any] = []
+    counts: t.List[int] = []
+    holders: t.List[int] = []
+    for index, value in enumerate(values):
+        for position, known in enumerate(distinct):
+            if value == known:
+                counts[position] += 1
+                break
+        else:
+            if len(distinct) < _TRACKED_SITE_VALUES:
+                distinct.append(value)
+                counts.append(1)
+                holders.append(index)
+    chosen = max(range(len(distinct)), key=lambda position: (counts[position], -holders[position]))
+    reference, holder = distinct[chosen], host_names[holders[chosen]]
+    for name, value in zip(host_names, values):
+        if value != reference:
+            issues.append(
+                PlanIssue(
+                    name,
+                    variable,
+                    f"differs from {holder}'s value ({_describe(value)} here, {_describe(reference)} on {holder}): "
+                    "a site-wide variable must be the same on every host; set it once for the whole group, in "
+                    "group_vars",
+                )
+            )
+    return reference, holder
+
+
+def read_inputs(
+    host_names: t.Sequence[str], hostvars: t.Mapping[str, t.Mapping[str, t.Any]]
+) -> t.Tuple[SiteInput, t.List[HostInput], t.List[PlanIssue]]:
+    """Read the planner's variables from Ansible-style hostvars for the given hosts, in this order.
+
+    Returns the site-wide input, one HostInput per host found, and the problems met while reading
+    (hosts missing from hostvars, site-wide variables that differ between hosts).
+    """
+    issues: t.List[PlanIssue] = []
+    present: t.List[str] = []
+    per_host_vars: t.List[t.Mapping[str, t.Any]] = []
+    for name in host_names:
+        if name in hostvars:
+            present.append(name)
+            per_host_vars.append(hostvars[name])
+        else:
+            issues.append(PlanIssue(name, "inventory", "host is not in the inventory's hostvars: check the host list"))
+    hosts = [
+        HostInput(
+            name=name,
+            lan_interface=_variable(host_vars, VAR_LAN_INTERFACE),
+            lan_address=_variable(host_vars, VAR_LAN_ADDRESS),
+            container_prefix=_variable(host_vars, VAR_CONTAINER_PREFIX),
+            engine_version=_variable(host_vars, VAR_ENGINE_VERSION),
+            host_interfaces=_variable(host_vars, VAR_HOST_INTERFACES),
+        )
+        for name, host_vars in zip(present, per_host_vars)
+    ]
+    if not present:
+        return SiteInput(), hosts, issues
+    site_values: t.Dict[str, t.Any] = {}
+    origin: t.Dict[str, str] = {}
+    for variable in SITE_VARIABLES:
+        values = [_variable(host_vars, variable) for host_vars in per_host_vars]
+        site_values[variable], origin[variable] = _read_site_value(variable, present, values, issues)
+    site = SiteInput(
+        mode=site_values[VAR_MODE],
+        lan_prefix=site_values[VAR_LAN_PREFIX],
+        gateways=site_values[VAR_GATEWAYS],
+        slice_prefixlen=site_values[VAR_SLICE_PREFIXLEN],
+        container_pool=site_values[VAR_CONTAINER_POOL],
+        container_prefixlen=site_values[VAR_CONTAINER_PREFIXLEN],
+        networks=site_values[VAR_NETWORKS],
+        origin=origin,
+    )
+    return site, hosts, issues
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing single values: each returns (value, None) or (None, what is wrong and what to do)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _family(version: int) -> str:
+    return f"IPv{version}"
+
+
+def parse_prefix(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[str]]:
+    """Parse a prefix such as 2001:db8:ab11::/64 (version 6) or 172.31.0.0/24 (version 4)."""
+    example = "2001:db8:ab11::/64" if version == 6 else "172.31.0.0/24"
+    if not isinstance(value, str):
+        return None, f"{_describe(value)} is not an {_family(version)} prefix: write it as text like {example}"
+    text = value.strip()
+    if "/" not in text:
+        return None, f"'{text}' has no prefix length: write it like {example}"
+    try:
+        prefix = IPNetwork(text)
+    except (AddrFormatError, ValueError, TypeError):
+        return None, f"'{text}' is not an {_family(version)} prefix: write it like {example}"
+    if prefix.version != version:
+        return None, f"'{text}' is an {_family(prefix.version)} prefix where an {_family(version)} prefix is needed"
+    if prefix.ip != prefix.network:
+        return None, f"'{text}' has host bits set: the prefix is {prefix.cidr}"
+    return prefix, None
+
+
+def parse_address(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[str]]:
+    """Parse a single address such as 2001:db8:ab11::1 (version 6) or 172.31.0.1 (version 4)."""
+    example = "2001:db8:ab11::1" if version == 6 else "172.31.0.1"
+    if not isinstance(value, str):
+        return None, f"{_describe(value)} is not an {_family(version)} address: write it as text like {example}"
+    text = value.strip()
+    if "/" in text:
+        return None, f"'{text}' is a prefix, not an address: give the address alone, like {example}"
+    try:
+        address = IPAddress(text)
+    except (AddrFormatError, ValueError, TypeError):
+        return None, f"'{text}' is not an {_family(version)} address: write it like {example}"
+    if address.version != version:
+        return None, f"'{text}' is an {_family(address.version)} address where an {_family(version)} address is needed"
+    return address, None
+
+
+def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> t.Tuple[t.Optional[int], t.Optional[str]]:
+    """Parse a prefix length, an integer (or a string of digits, as templating may give) in [minimum, maximum]."""
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        number = None
+    if number is None:
+        return None, f"{_describe(value)} is not an integer prefix length: write a number such as 66"
+    if not minimum <= number <= maximum:
+        return None, f"{number} is out of range: it must be between {minimum} and {maximum}"
+    return number, None
+
+
+def parse_engine_version(value: t.Any) -> t.Tuple[t.Optional[t.Tuple[int, int]], t.Optional[str]]:
+    """Parse a Docker Engine version such as '28.5.2' or '26.1.5+dfsg1' into (major, minor)."""
+    match = _ENGINE_VERSION_RE.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None, (
+            f"{_describe(value)} is not a Docker Engine version: it must look like '28.5.2' "
+            "(the preflight gathers it with 'docker version')"
+        )
+    return (int(match.group(1)), int(match.group(2))), None
+
+
+def ceil_log2(count: int) -> int:
+    """Number of bits needed to number `count` slices (0 for a single one)."""
+    return (count - 1).bit_length() if count > 1 else 0
+
+
+def _contains(outer: t.Any, inner: t.Any) -> bool:
+    return outer.first <= inner.first and inner.last <= outer.last
+
+
+def _network_from_int(first: int, prefixlen: int) -> t.Any:
+    return IPNetwork((first, prefixlen), version=6)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Site-wide variables
+# ---------------------------------------------------------------------------------------------------
+
+
+def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> t.Optional[str]:
+    mode = MODE_NDP_PROXY if site.mode is None else site.mode
+    if mode in MODES:
+        return t.cast(str, mode)
+    issues.append(
+        PlanIssue(origin(VAR_MODE), VAR_MODE, f"{_describe(mode)} is not a mode: use 'ndp_proxy' or 'routed'")
+    )
+    return None
+
+
+def _parse_required_prefix(value: t.Any, host: str, variable: str, issues: t.List[PlanIssue]) -> t.Any:
+    if value is None:
+        issues.append(PlanIssue(host, variable, "required variable is not set"))
+        return None
+    prefix, problem = parse_prefix(value)
+    if problem:
+        issues.append(PlanIssue(host, variable, problem))
+    return prefix
+
+
+def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> t.List[t.Any]:
+    if site.gateways is None:
+        return []
+    host = origin(VAR_GATEWAYS)
+    if isinstance(site.gateways, (str, bytes)) or not isinstance(site.gateways, t.Sequence):
+        issues.append(
+            PlanIssue(host, VAR_GATEWAYS, f"{_describe(site.gateways)} is not a list: give a list of IPv6 addresses")
+        )
+        return []
+    gateways = []
+    for index, value in enumerate(site.gateways):
+        address, problem = parse_address(value)
+        if problem:
+            issues.append(PlanIssue(host, f"{VAR_GATEWAYS}[{index}]", problem))
+        else:
+            gateways.append(address)
+    return gateways
+
+
+def _parse_slice_prefixlen(
+    site: SiteInput, lan_prefix: t.Any, host_count: int, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.Optional[int]:
+    if site.slice_prefixlen is None:
+        if lan_prefix is None:
+            return None
+        default = lan_prefix.prefixlen + 1 + ceil_log2(host_count)
+        if default > 128:
+            issues.append(
+                PlanIssue(
+                    origin(VAR_LAN_PREFIX),
+                    VAR_LAN_PREFIX,
+                    f"{lan_prefix} is too small to give {host_count} hosts a slice each: use a shorter prefix",
+                )
+            )
+            return None
+        return default
+    minimum = lan_prefix.prefixlen + 1 if lan_prefix is not None else 1
+    prefixlen, problem = parse_prefixlen(site.slice_prefixlen, minimum, 128)
+    if problem:
+        issues.append(PlanIssue(origin(VAR_SLICE_PREFIXLEN), VAR_SLICE_PREFIXLEN, problem))
+    return prefixlen
+
+
+def _parse_pool(
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.Tuple[t.Any, t.Optional[int]]:
+    pool = None
+    if site.container_pool is not None:
+        pool, problem = parse_prefix(site.container_pool)
+        if problem:
+            issues.append(PlanIssue(origin(VAR_CONTAINER_POOL), VAR_CONTAINER_POOL, problem))
+    if site.container_prefixlen is None:
+        prefixlen: t.Optional[int] = DEFAULT_CONTAINER_PREFIXLEN
+    else:
+        prefixlen, problem = parse_prefixlen(site.container_prefixlen, 1, 128)
+        if problem:
+            issues.append(PlanIssue(origin(VAR_CONTAINER_PREFIXLEN), VAR_CONTAINER_PREFIXLEN, problem))
+    if mode == MODE_ROUTED and pool is not None and prefixlen is not None and prefixlen < pool.prefixlen:
+        issues.append(
+            PlanIssue(
+                origin(VAR_CONTAINER_PREFIXLEN),
+                VAR_CONTAINER_PREFIXLEN,
+                f"/{prefixlen} is shorter than the pool {pool}: use /{pool.prefixlen} or longer",
+            )
+        )
+        prefixlen = None
+    return pool, prefixlen
+
+
+# ---------------------------------------------------------------------------------------------------
+# Networks
+# ---------------------------------------------------------------------------------------------------
+
+
+def _parse_network_ipv4(
+    entry: t.Mapping[str, t.Any], where: str, host: str, issues: t.List[PlanIssue]
+) -> t.Tuple[t.Optional[str], t.Optional[str]]:
+    subnet = gateway = None
+    if entry.get("ipv4_subnet") is not None:
+        subnet, problem = parse_prefix(entry["ipv4_subnet"], version=4)
+        if problem:
+            issues.append(PlanIssue(host, f"{where}.ipv4_subnet", problem))
+    if entry.get("ipv4_gateway") is not None:
+        gateway, problem = parse_address(entry["ipv4_gateway"], version=4)
+        if problem:
+            issues.append(PlanIssue(host, f"{where}.ipv4_gateway", problem))
+        elif entry.get("ipv4_subnet") is None:
+            issues.append(PlanIssue(host, f"{where}.ipv4_gateway", "needs ipv4_subnet: set the subnet it belongs to"))
+        elif subnet is not None and gateway not in subnet:
+            issues.append(
+                PlanIssue(
+                    host, f"{where}.ipv4_gateway", f"{gateway} is not inside ipv4_subnet {subnet}: pick one in it"
+                )
+            )
+    return (str(subnet) if subnet is not None else None), (str(gateway) if gateway is not None else None)
+
+
+def _parse_network(
+    index: int, entry: t.Any, host_count: int, host: str, issues: t.List[PlanIssue]
+) -> t.Optional[_Network]:
+    where = f"{VAR_NETWORKS}[{index}]"
+    if not isinstance(entry, t.Mapping):
+        issues.append(PlanIssue(host, where, f"{_describe(entry)} is not a mapping: give name, ipv6_prefix, ..."))
+        return None
+    count = len(issues)
+    unknown = sorted(str(key) for key in entry if key not in NETWORK_KEYS)
+    if unknown:
+        issues.append(
+            PlanIssue(host, where, f"unknown keys {', '.join(unknown)}: the known ones are {', '.join(NETWORK_KEYS)}")
+        )
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        issues.append(PlanIssue(host, f"{where}.name", f"{_describe(name)} is not a network name: give a string"))
+    prefix = slice_prefixlen = None
+    if entry.get("ipv6_prefix") is None:
+        issues.append(PlanIssue(host, f"{where}.ipv6_prefix", "required key is not set"))
+    else:
+        prefix, problem = parse_prefix(entry["ipv6_prefix"])
+        if problem:
+            issues.append(PlanIssue(host, f"{where}.ipv6_prefix", problem))
+        else:
+            slice_prefixlen = prefix.prefixlen + ceil_log2(host_count)
+            if slice_prefixlen > 128:
+                issues.append(
+                    PlanIssue(
+                        host,
+                        f"{where}.ipv6_prefix",
+                        f"{prefix} is too small to give {host_count} hosts a slice each: use a shorter prefix",
+                    )
+                )
+    ipv4_subnet, ipv4_gateway = _parse_network_ipv4(entry, where, host, issues)
+    internal = entry.get("internal", False)
+    if not isinstance(internal, bool):
+        issues.append(
+            PlanIssue(host, f"{where}.internal", f"{_describe(internal)} is not a boolean: use true or false")
+        )
+    driver_options = entry.get("driver_options")
+    if driver_options is None:
+        driver_options = {}
+    if not isinstance(driver_options, t.Mapping):
+        issues.append(
+            PlanIssue(host, f"{where}.driver_options", f"{_describe(driver_options)} is not a mapping of option: value")
+        )
+    if len(issues) > count:
+        return None
+    return _Network(
+        index=index,
+        name=t.cast(str, name),
+        prefix=prefix,
+        slice_prefixlen=t.cast(int, slice_prefixlen),
+        ipv4_subnet=ipv4_subnet,
+        ipv4_gateway=ipv4_gateway,
+        internal=internal,
+        driver_options=dict(driver_options),
+    )
+
+
+def _parse_networks(
+    site: SiteInput, host_count: int, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.List[_Network]:
+    if site.networks is None:
+        return []
+    host = origin(VAR_NETWORKS)
+    if isinstance(site.networks, (str, bytes)) or not isinstance(site.networks, t.Sequence):
+        issues.append(PlanIssue(host, VAR_NETWORKS, f"{_describe(site.networks)} is not a list of networks"))
+        return []
+    networks = []
+    seen: t.Dict[str, int] = {}
+    for index, entry in enumerate(site.networks):
+        name = entry.get("name") if isinstance(entry, t.Mapping) else None
+        if isinstance(name, str) and name:
+            if name in seen:
+                issues.append(
+                    PlanIssue(
+                        host,
+                        f"{VAR_NETWORKS}[{index}].name",
+                        f"'{name}' is already the name of {VAR_NETWORKS}[{seen[name]}]: give each network its own name",
+                    )
+                )
+            seen.setdefault(name, index)
+        network = _parse_network(index, entry, host_count, host, issues)
+        if network is not None:
+            networks.append(network)
+    return networks
+
+
+# ---------------------------------------------------------------------------------------------------
+# Hosts
+# ---------------------------------------------------------------------------------------------------
+
+
+def _parse_interface(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[str]:
+    if host.lan_interface is None:
+        issues.append(PlanIssue(host.name, VAR_LAN_INTERFACE, "required variable is not set"))
+        return None
+    if not isinstance(host.lan_interface, str) or not host.lan_interface.strip():
+        issues.append(
+            PlanIssue(
+                host.name, VAR_LAN_INTERFACE, f"{_describe(host.lan_interface)} is not an interface name like eth0"
+            )
+        )
+        return None
+    interface = host.lan_interface.strip()
+    existing = host.host_interfaces
+    if isinstance(existing, t.Sequence) and not isinstance(existing, (str, bytes)) and interface not in existing:
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_LAN_INTERFACE,
+                f"interface '{interface}' does not exist on this host (it has: {', '.join(sorted(map(str, existing)))})",
+            )
+        )
+    return interface
+
+
+def _parse_lan_address(host: HostInput, lan_prefix: t.Any, issues: t.List[PlanIssue]) -> t.Any:
+    if host.lan_address is None:
+        issues.append(PlanIssue(host.name, VAR_LAN_ADDRESS, "required variable is not set"))
+        return None
+    address, problem = parse_address(host.lan_address)
+    if problem:
+        issues.append(PlanIssue(host.name, VAR_LAN_ADDRESS, problem))
+        return None
+    if lan_prefix is not None and address not in lan_prefix:
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_LAN_ADDRESS,
+                f"{address} is outside the LAN prefix {lan_prefix} ({VAR_LAN_PREFIX}): give this host's "
+                "address on that LAN",
+            )
+        )
+        return None
+    return address
+
+
+def _parse_override(host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: t.List[PlanIssue]) -> t.Any:
+    if host.container_prefix is None:
+        return None
+    override, problem = parse_prefix(host.container_prefix)
+    if problem:
+        issues.append(PlanIssue(host.name, VAR_CONTAINER_PREFIX, problem))
+        return None
+    if mode == MODE_NDP_PROXY and lan_prefix is not None and not _contains(lan_prefix, override):
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_CONTAINER_PREFIX,
+                f"{override} is outside the LAN prefix {lan_prefix}: in ndp_proxy mode container addresses "
+                "must be on the LAN; pick a slice of it, or use routed mode",
+            )
+        )
+        return None
+    return override
+
+
+def _parse_host(
+    index: int, host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: t.List[PlanIssue]
+) -> _Host:
+    interface = _parse_interface(host, issues)
+    address = _parse_lan_address(host, lan_prefix, issues)
+    override = _parse_override(host, mode, lan_prefix, issues)
+    engine = None
+    if host.engine_version is not None:
+        engine, problem = parse_engine_version(host.engine_version)
+        if problem:
+            issues.append(PlanIssue(host.name, VAR_ENGINE_VERSION, problem))
+    return _Host(index, host.name, interface, address, override, engine, host.engine_version)
+
+
+def _check_duplicate_addresses(
+    hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any], issues: t.List[PlanIssue]
+) -> None:
+    gateway_values = {int(gateway) for gateway in gateways}
+    owners: t.Dict[int, str] = {}
+    for host in hosts:
+        if host.lan_address is None:
+            continue
+        value = int(host.lan_address)
+        if value in owners:
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    VAR_LAN_ADDRESS,
+                    f"{host.lan_address} is already {owners[value]}'s address: give every host its own address",
+                )
+            )
+        else:
+            owners[value] = host.name
+        if value in gateway_values:
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    VAR_LAN_ADDRESS,
+                    f"{host.lan_address} is also listed in {VAR_GATEWAYS}: a Docker host is not the LAN router",
+                )
+            )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Interval helpers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _points(hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any]) -> _Points:
+    labelled: t.List[t.Tuple[int, str, t.Optional[str]]] = [
+        (int(host.lan_address), f"{host.name}'s {VAR_LAN_ADDRESS} {host.lan_address}", host.name)
+        for host in hosts
+        if host.lan_address is not None
+    ]
+    labelled.extend((int(gateway), f"gateway {gateway} ({VAR_GATEWAYS})", None) for gateway in gateways)
+    labelled.sort(key=lambda item: item[0])
+    return _Points([item[0] for item in labelled], [item[1] for item in labelled], [item[2] for item in labelled])
+
+
+def _point_inside(points: _Points, first: int, last: int) -> t.Optional[int]:
+    """Index in `points` of an address within [first, last], if any."""
+    index = bisect.bisect_left(points.values, first)
+    if index < len(points.values) and points.values[index] <= last:
+        return index
+    return None
+
+
+def _overlapping_pairs(claims: t.Iterable[_Claim]) -> t.Iterator[t.Tuple[_Claim, _Claim]]:
+    """Yield (earlier, later) for every claim that overlaps one that starts before it.
+
+    Sorting by (first, -last) and keeping the claim that reaches furthest finds, for every claim that
+    overlaps any earlier one, an earlier claim it overlaps: O(n log n) instead of comparing every pair.
+    """
+    reach: t.Optional[_Claim] = None
+    for claim in sorted(claims, key=lambda item: (item.first, -item.last, item.order)):
+        if reach is not None and claim.first <= reach.last:
+            yield reach, claim
+            if claim.last > reach.last:
+                reach = claim
+        else:
+            reach = claim
+
+
+def _merged_intervals(intervals: t.Iterable[t.Tuple[int, int]]) -> t.Tuple[t.List[int], t.List[int]]:
+    starts: t.List[int] = []
+    ends: t.List[int] = []
+    for first, last in sorted(intervals):
+        if starts and first <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], last)
+        else:
+            starts.append(first)
+            ends.append(last)
+    return starts, ends
+
+
+def allocate_slices(
+    regions: t.Sequence[t.Tuple[int, int]], prefixlen: int, count: int, blocked: t.Iterable[t.Tuple[int, int]]
+) -> t.List[int]:
+    """First addresses of up to `count` aligned blocks of /prefixlen, taken in order from the regions.
+
+    Regions are (first, last) integer ranges aligned to the block size; a block that overlaps any blocked
+    (first, last) range is skipped, jumping past the whole blocked range at once.
+    """
+    size = 1 << (128 - prefixlen)
+    starts, ends = _merged_intervals(blocked)
+    taken: t.List[int] = []
+    for region_first, region_last in regions:
+        position = region_first
+        while len(taken) < count and position + size - 1 <= region_last:
+            index = bisect.bisect_right(starts, position + size - 1) - 1
+            if index >= 0 and ends[index] >= position:
+                position = (ends[index] // size + 1) * size
+                continue
+            taken.append(position)
+            position += size
+    return taken
+
+
+# ---------------------------------------------------------------------------------------------------
+# Allocation
+# ---------------------------------------------------------------------------------------------------
+
+
+def _check_overrides(hosts: t.Sequence[_Host], points: _Points, issues: t.List[PlanIssue]) -> None:
+    claims = [
+        _Claim(
+            host.override.first,
+            host.override.last,
+            host.index,
+            host.name,
+            VAR_CONTAINER_PREFIX,
+            str(host.override),
+            f"{host.name}'s {VAR_CONTAINER_PREFIX} {host.override}",
+        )
+        for host in hosts
+        if host.override is not None
+    ]
+    for earlier, later in _overlapping_pairs(claims):
+        issues.append(
+            PlanIssue(
+                later.host, later.variable, f"{later.text} overlaps {earlier.label}: give each host its own prefix"
+            )
+        )
+    for claim in claims:
+        inside = _point_inside(points, claim.first, claim.last)
+        if inside is not None:
+            issues.append(
+                PlanIssue(
+                    claim.host,
+                    claim.variable,
+                    f"{claim.text} contains {points.labels[inside]}: containers "
+                    "would take addresses that are in use; pick a prefix without them",
+                )
+            )
+
+
+def _allocate_ndp(
+    hosts: t.Sequence[_Host], lan_prefix: t.Any, prefixlen: int, points: _Points, issues: t.List[PlanIssue]
+) -> t.Dict[str, t.Any]:
+    wanting = [host for host in hosts if host.override is None]
+    half = lan_prefix.size // 2
+    upper_first = lan_prefix.first + half
+    regions = [(upper_first, lan_prefix.last), (lan_prefix.first, upper_first - 1)]
+    blocked = [(value, value) for value in points.values]
+    blocked.extend((host.override.first, host.override.last) for host in hosts if host.override is not None)
+    firsts = allocate_slices(regions, prefixlen, len(wanting), blocked)
+    if len(firsts) < len(wanting):
+        variable = VAR_SLICE_PREFIXLEN
+        issues.append(
+            PlanIssue(
+                wanting[len(firsts)].name,
+                variable,
+                f"more hosts than slices: {lan_prefix} has only {len(firsts)} free /{prefixlen} slices for "
+                f"{len(wanting)} hosts without {VAR_CONTAINER_PREFIX} (slices holding a host address, a gateway or "
+                f"an override are skipped): set a longer {variable}, or unset it to get the default",
+            )
+        )
+    return {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+
+
+def _allocate_routed(
+    hosts: t.Sequence[_Host],
+    lan_prefix: t.Any,
+    site: SiteInput,
+    pool: t.Any,
+    prefixlen: t.Optional[int],
+    gateways: t.Sequence[t.Any],
+    issues: t.List[PlanIssue],
+) -> t.Dict[str, t.Any]:
+    wanting = [host for host in hosts if host.override is None]
+    if not wanting or prefixlen is None:
+        return {}
+    if pool is None:
+        # A pool that is set but malformed has been reported already.
+        if site.container_pool is None:
+            issues.append(
+                PlanIssue(
+                    wanting[0].name,
+                    VAR_CONTAINER_POOL,
+                    f"required in routed mode for hosts without {VAR_CONTAINER_PREFIX}: set a pool such as "
+                    f"2001:db8:cd00::/56, or give this host its own {VAR_CONTAINER_PREFIX}",
+                )
+            )
+        return {}
+    blocked = [(int(gateway), int(gateway)) for gateway in gateways]
+    blocked.extend((host.override.first, host.override.last) for host in hosts if host.override is not None)
+    if lan_prefix is not None:
+        blocked.append((lan_prefix.first, lan_prefix.last))
+    firsts = allocate_slices([(pool.first, pool.last)], prefixlen, len(wanting), blocked)
+    if len(firsts) < len(wanting):
+        issues.append(
+            PlanIssue(
+                wanting[len(firsts)].name,
+                VAR_CONTAINER_POOL,
+                f"pool {pool} has only {len(firsts)} free /{prefixlen} prefixes for {len(wanting)} hosts without "
+                f"{VAR_CONTAINER_PREFIX}: use a larger pool or a longer {VAR_CONTAINER_PREFIXLEN}",
+            )
+        )
+    return {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+
+
+def _check_engines(
+    hosts: t.Sequence[_Host], container_prefixes: t.Mapping[str, t.Any], mode: str, issues: t.List[PlanIssue]
+) -> None:
+    for host in hosts:
+        prefix = container_prefixes.get(host.name)
+        if host.engine is None or prefix is None or host.engine >= MAC_DERIVED_BEFORE:
+            continue
+        if prefix.prefixlen <= MAC_DERIVED_MAX_PREFIXLEN:
+            continue
+        if host.override is not None:
+            variable = VAR_CONTAINER_PREFIX
+        else:
+            variable = VAR_SLICE_PREFIXLEN if mode == MODE_NDP_PROXY else VAR_CONTAINER_PREFIXLEN
+        issues.append(
+            PlanIssue(
+                host.name,
+                variable,
+                f"Docker Engine {host.engine_text} (before 28.0) derives default-bridge addresses from MAC "
+                f"addresses, so fixed-cidr-v6 must be /{MAC_DERIVED_MAX_PREFIXLEN} or shorter, but this host's "
+                f"container prefix would be {prefix}: use a prefix of /{MAC_DERIVED_MAX_PREFIXLEN} or shorter, "
+                "or upgrade the engine to 28.0 or later",
+            )
+        )
+
+
+def _check_networks(
+    networks: t.Sequence[_Network],
+    hosts: t.Sequence[_Host],
+    container_prefixes: t.Mapping[str, t.Any],
+    mode: str,
+    lan_prefix: t.Any,
+    points: _Points,
+    origin: t.Callable[[str], str],
+    issues: t.List[PlanIssue],
+) -> None:
+    """Check each network's whole ipv6_prefix: its slices lie inside it, so that is enough, and cheaper."""
+    host = origin(VAR_NETWORKS)
+    blamed: t.Set[int] = set()
+
+    def blame(network_index: int, owner: str, message: str) -> None:
+        if network_index not in blamed:
+            blamed.add(network_index)
+            issues.append(PlanIssue(owner, f"{VAR_NETWORKS}[{network_index}].ipv6_prefix", message))
+
+    for network in networks:
+        if mode == MODE_NDP_PROXY and lan_prefix is not None and not _contains(lan_prefix, network.prefix):
+            blame(
+                network.index,
+                host,
+                f"{network.prefix} is outside the LAN prefix {lan_prefix}: in ndp_proxy mode "
+                "container addresses must be on the LAN; pick an unused part of it",
+            )
+            continue
+        inside = _point_inside(points, network.prefix.first, network.prefix.last)
+        if inside is not None:
+            blame(
+                network.index,
+                points.owners[inside] or host,
+                f"{network.prefix} contains {points.labels[inside]}: pick a prefix without it",
+            )
+    claims = [
+        _Claim(
+            network.prefix.first,
+            network.prefix.last,
+            position,
+            host,
+            f"{VAR_NETWORKS}[{network.index}].ipv6_prefix",
+            str(network.prefix),
+            f"{VAR_NETWORKS}[{network.index}].ipv6_prefix {network.prefix}",
+            is_network=True,
+        )
+        for position, network in enumerate(networks)
+    ]
+    claims.extend(
+        _Claim(
+            container_prefixes[item.name].first,
+            container_prefixes[item.name].last,
+            len(networks) + item.index,
+            item.name,
+            VAR_CONTAINER_PREFIX,
+            str(container_prefixes[item.name]),
+            f"{item.name}'s container prefix {container_prefixes[item.name]}",
+        )
+        for item in hosts
+        if item.name in container_prefixes
+    )
+    for earlier, later in _overlapping_pairs(claims):
+        if later.is_network:
+            network, other = networks[later.order], earlier
+        elif earlier.is_network:
+            network, other = networks[earlier.order], later
+        else:
+            continue
+        blame(
+            network.index, other.host, f"{network.prefix} overlaps {other.label}: give the network a prefix of its own"
+        )
+
+
+def _network_slices(networks: t.Sequence[_Network], host_count: int) -> t.List[t.List[t.Any]]:
+    """Per network, the per-host slices in inventory order: host i gets slice i."""
+    return [
+        [
+            _network_from_int(
+                network.prefix.first + index * (1 << (128 - network.slice_prefixlen)), network.slice_prefixlen
+            )
+            for index in range(host_count)
+        ]
+        for network in networks
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The plan
+# ---------------------------------------------------------------------------------------------------
+
+
+def _site_prefixes(
+    lan_prefix: t.Any, container_prefixes: t.Iterable[t.Any], slices: t.Sequence[t.Sequence[t.Any]]
+) -> t.List[str]:
+    """cidr_merge of the LAN prefix, every container prefix and every network slice.
+
+    Prefixes inside the LAN prefix add nothing, and a network's slices are consecutive from its start, so
+    the merge only needs the rest and one range per network: a handful of prefixes instead of thousands.
+    """
+    outside = [prefix for prefix in container_prefixes if not _contains(lan_prefix, prefix)]
+    for per_host in slices:
+        if per_host and not (_contains(lan_prefix, per_host[0]) and _contains(lan_prefix, per_host[-1])):
+            outside.extend(IPRange(per_host[0].first, per_host[-1].last).cidrs())
+    return [str(prefix) for prefix in cidr_merge([lan_prefix] + outside)]
+
+
+def _build_plan(
+    mode: str,
+    lan_prefix: t.Any,
+    hosts: t.Sequence[_Host],
+    container_prefixes: t.Mapping[str, t.Any],
+    networks: t.Sequence[_Network],
+) -> t.Dict[str, t.Any]:
+    slices = _network_slices(networks, len(hosts))
+    owned: t.List[t.List[str]] = []
+    host_networks: t.List[t.List[t.Dict[str, t.Any]]] = []
+    for host in hosts:
+        subnets = [str(per_host[host.index]) for per_host in slices]
+        owned.append([str(container_prefixes[host.name])] + subnets)
+        host_networks.append(
+            [
+                {
+                    "name": network.name,
+                    "ipv6_subnet": subnet,
+                    "ipv4_subnet": network.ipv4_subnet,
+                    "ipv4_gateway": network.ipv4_gateway,
+                    "internal": network.internal,
+                    "driver_options": dict(network.driver_options),
+                }
+                for network, subnet in zip(networks, subnets)
+            ]
+        )
+    routes: t.List[t.Dict[str, str]] = []
+    bounds: t.List[t.Tuple[int, int]] = []
+    if mode == MODE_ROUTED:
+        # Route dicts are shared between hosts' lists: each host's list is all routes minus its own,
+        # which keeps the (inherently n x n) output at one list slice per host.
+        for host, prefixes in zip(hosts, owned):
+            start = len(routes)
+            via = str(host.lan_address)
+            routes.extend({"dest": prefix, "via": via} for prefix in prefixes)
+            bounds.append((start, len(routes)))
+    plan_hosts: t.Dict[str, t.Any] = {}
+    for host, prefixes, nets in zip(hosts, owned, host_networks):
+        container_prefix = prefixes[0]
+        if mode == MODE_ROUTED:
+            start, end = bounds[host.index]
+            host_routes = routes[:start] + routes[end:]
+        else:
+            host_routes = []
+        plan_hosts[host.name] = {
+            "lan_interface": host.lan_interface,
+            "lan_address": str(host.lan_address),
+            "container_prefix": container_prefix,
+            "fixed_cidr_v6": container_prefix,
+            "networks": nets,
+            "owned_prefixes": prefixes,
+            "proxy_prefixes": list(prefixes) if mode == MODE_NDP_PROXY else [],
+            "routes": host_routes,
+        }
+    return {
+        "mode": mode,
+        "lan_prefix": str(lan_prefix),
+        "site_prefixes": _site_prefixes(lan_prefix, container_prefixes.values(), slices),
+        "hosts": plan_hosts,
+    }
+
+
+def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.Any]:
+    """Plan the site: every host's container prefix, networks, proxy prefixes and routes.
+
+    Raises PlanError listing every problem found, or NetaddrMissingError when netaddr is missing.
+    """
+    require_netaddr()
+    if not hosts:
+        raise PlanError([PlanIssue("(no host)", "host list", "no hosts to plan: the host group is empty")])
+    first_host = hosts[0].name
+
+    def origin(variable: str) -> str:
+        return site.origin.get(variable, first_host)
+
+    issues: t.List[PlanIssue] = []
+    mode = _parse_mode(site, origin, issues)
+    lan_prefix = _parse_required_prefix(site.lan_prefix, origin(VAR_LAN_PREFIX), VAR_LAN_PREFIX, issues)
+    gateways = _parse_gateways(site, origin, issues)
+    slice_prefixlen = _parse_slice_prefixlen(site, lan_prefix, len(hosts), origin, issues)
+    pool, container_prefixlen = _parse_pool(site, mode, origin, issues)
+    networks = _parse_networks(site, len(hosts), origin, issues)
+    parsed = [_parse_host(index, host, mode, lan_prefix, issues) for index, host in enumerate(hosts)]
+    _check_duplicate_addresses(parsed, gateways, issues)
+    points = _points(parsed, gateways)
+    _check_overrides(parsed, points, issues)
+    if mode is None or lan_prefix is None:
+        raise PlanError(issues)
+    if mode == MODE_NDP_PROXY:
+        allocated = _allocate_ndp(parsed, lan_prefix, slice_prefixlen, points, issues) if slice_prefixlen else {}
+    else:
+        allocated = _allocate_routed(parsed, lan_prefix, site, pool, container_prefixlen, gateways, issues)
+    container_prefixes = {
+        host.name: host.override if host.override is not None else allocated.get(host.name) for host in parsed
+    }
+    container_prefixes = {name: prefix for name, prefix in container_prefixes.items() if prefix is not None}
+    _check_engines(parsed, container_prefixes, mode, issues)
+    _check_networks(networks, parsed, container_prefixes, mode, lan_prefix, points, origin, issues)
+    if issues:
+        raise PlanError(issues)
+    return _build_plan(mode, lan_prefix, parsed, container_prefixes, networks)
+
+
+def plan_from_hostvars(
+    host_names: t.Sequence[str], hostvars: t.Mapping[str, t.Mapping[str, t.Any]]
+) -> t.Dict[str, t.Any]:
+    """Read the hosts' variables from hostvars and plan the site; PlanError lists every problem."""
+    require_netaddr()
+    site, hosts, issues = read_inputs(host_names, hostvars)
+    try:
+        plan = plan_site(site, hosts)
+    except PlanError as error:
+        raise PlanError(issues + error.issues) from None
+    if issues:
+        raise PlanError(issues)
+    return plan

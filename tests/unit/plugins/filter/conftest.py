@@ -1,0 +1,28 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Make ansible_collections.dockernet.ipv6 importable when plain pytest runs the tests (ansible-test does it itself)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _collections_root() -> Path | None:
+    here = Path(__file__).absolute()
+    repo = here.parents[4]
+    # The working directory's logical path ($PWD) keeps the symlink .cache/collections/.../ipv6 that the
+    # resolved __file__ loses; the repository's own .cache/collections is the last resort.
+    paths = [here, Path(os.environ.get("PWD", str(here))), repo / ".cache" / "collections" / "ansible_collections"]
+    for path in paths:
+        for directory in (path, *path.parents):
+            if directory.name == "ansible_collections" and (directory / "dockernet" / "ipv6").is_dir():
+                return directory.parent
+    return None
+
+
+ROOT = _collections_root()
+if ROOT is not None and str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))

@@ -1,0 +1,830 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from netaddr import IPAddress, IPNetwork
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
+from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
+    HostInput,
+    NetaddrMissingError,
+    PlanError,
+    SiteInput,
+    allocate_slices,
+    plan_from_hostvars,
+    plan_site,
+    read_inputs,
+)
+
+LAN = "2001:db8:ab11::/64"
+BOOK_NETWORK = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "ipv4_subnet": "172.31.0.0/24"}
+
+
+def make_hostvars(
+    count: int = 2, site: dict[str, t.Any] | None = None, **per_host: dict[str, t.Any]
+) -> dict[str, dict[str, t.Any]]:
+    """docker1..dockerN on the book's LAN (addresses ::1, ::2, ...); per_host adds or replaces host variables."""
+    site_vars = {"dockernet_site_lan_prefix": LAN}
+    site_vars.update(site or {})
+    hostvars = {}
+    for number in range(1, count + 1):
+        name = f"docker{number}"
+        host_vars = dict(site_vars, dockernet_lan_interface="eth0", dockernet_lan_address=f"2001:db8:ab11::{number:x}")
+        host_vars.update(per_host.get(name, {}))
+        hostvars[name] = {key: value for key, value in host_vars.items() if value is not None}
+    return hostvars
+
+
+def plan(hostvars: dict[str, dict[str, t.Any]]) -> dict[str, t.Any]:
+    return plan_from_hostvars(list(hostvars), hostvars)
+
+
+def errors(hostvars: dict[str, dict[str, t.Any]]) -> list[str]:
+    with pytest.raises(PlanError) as caught:
+        plan(hostvars)
+    lines = str(caught.value).splitlines()
+    assert lines == [str(issue) for issue in caught.value.issues]
+    return lines
+
+
+def assert_error(hostvars: dict[str, dict[str, t.Any]], host: str, variable: str, *fragments: str) -> str:
+    lines = errors(hostvars)
+    matching = [line for line in lines if line.startswith(f"{host}: {variable}: ")]
+    assert matching, lines
+    assert any(all(fragment in line for fragment in fragments) for line in matching), matching
+    return matching[0]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The book's topology and the allocation rules
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_book_ndp_proxy_two_hosts():
+    result = plan(make_hostvars(2))
+    assert result["mode"] == "ndp_proxy"
+    assert result["lan_prefix"] == LAN
+    docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
+    assert docker1 == {
+        "lan_interface": "eth0",
+        "lan_address": "2001:db8:ab11::1",
+        "container_prefix": "2001:db8:ab11:0:8000::/66",
+        "fixed_cidr_v6": "2001:db8:ab11:0:8000::/66",
+        "networks": [],
+        "owned_prefixes": ["2001:db8:ab11:0:8000::/66"],
+        "proxy_prefixes": ["2001:db8:ab11:0:8000::/66"],
+        "routes": [],
+    }
+    assert docker2["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/66"
+    assert result["site_prefixes"] == [LAN]
+
+
+def test_one_host_takes_the_upper_half():
+    assert plan(make_hostvars(1))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/65"
+
+
+def test_three_hosts_take_slices_of_the_upper_half_in_inventory_order():
+    hosts = plan(make_hostvars(3))["hosts"]
+    assert [hosts[name]["container_prefix"] for name in ("docker1", "docker2", "docker3")] == [
+        "2001:db8:ab11:0:8000::/67",
+        "2001:db8:ab11:0:a000::/67",
+        "2001:db8:ab11:0:c000::/67",
+    ]
+
+
+def test_slices_holding_a_host_address_are_skipped_then_the_lower_half_is_used():
+    hostvars = make_hostvars(2, docker1={"dockernet_lan_address": "2001:db8:ab11:0:8000::1"})
+    hosts = plan(hostvars)["hosts"]
+    assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    # :: /66 holds docker2's ::2, so the next lower-half slice is taken.
+    assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:4000::/66"
+
+
+def test_slices_holding_a_gateway_are_skipped():
+    site = {"dockernet_site_gateways": ["2001:db8:ab11:0:8000::fffe"], "dockernet_site_slice_prefixlen": 66}
+    assert plan(make_hostvars(1, site=site))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+
+
+def test_override_is_used_and_skipped_by_the_other_hosts():
+    hostvars = make_hostvars(2, docker2={"dockernet_container_prefix": "2001:db8:ab11:0:8000::/80"})
+    hosts = plan(hostvars)["hosts"]
+    assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:8000::/80"
+    assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+
+
+def test_explicit_slice_prefixlen_as_int_or_digit_string():
+    for value in (80, "80"):
+        hostvars = make_hostvars(2, site={"dockernet_site_slice_prefixlen": value})
+        hosts = plan(hostvars)["hosts"]
+        assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/80"
+        assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:8001::/80"
+
+
+def test_book_routed_with_overrides_routes_each_host_to_the_other():
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_mode": "routed"},
+        docker1={"dockernet_container_prefix": "2001:db8:cd11::/64"},
+        docker2={"dockernet_container_prefix": "2001:db8:ef11::/64"},
+    )
+    result = plan(hostvars)
+    docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
+    assert docker1["routes"] == [{"dest": "2001:db8:ef11::/64", "via": "2001:db8:ab11::2"}]
+    assert docker2["routes"] == [{"dest": "2001:db8:cd11::/64", "via": "2001:db8:ab11::1"}]
+    assert docker1["fixed_cidr_v6"] == "2001:db8:cd11::/64"
+    assert docker1["proxy_prefixes"] == [] and docker2["proxy_prefixes"] == []
+    assert result["site_prefixes"] == [LAN, "2001:db8:cd11::/64", "2001:db8:ef11::/64"]
+
+
+def test_routed_pool_allocation_skips_overrides():
+    hostvars = make_hostvars(
+        3,
+        site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"},
+        docker2={"dockernet_container_prefix": "2001:db8:cd00::/64"},
+    )
+    hosts = plan(hostvars)["hosts"]
+    assert hosts["docker1"]["container_prefix"] == "2001:db8:cd00:1::/64"
+    assert hosts["docker2"]["container_prefix"] == "2001:db8:cd00::/64"
+    assert hosts["docker3"]["container_prefix"] == "2001:db8:cd00:2::/64"
+    assert hosts["docker3"]["routes"] == [
+        {"dest": "2001:db8:cd00:1::/64", "via": "2001:db8:ab11::1"},
+        {"dest": "2001:db8:cd00::/64", "via": "2001:db8:ab11::2"},
+    ]
+
+
+def test_routed_pool_allocation_skips_the_lan_prefix_and_honours_the_prefixlen():
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:ab11::/62"}
+    )
+    hosts = plan(hostvars)["hosts"]
+    assert [hosts["docker1"]["container_prefix"], hosts["docker2"]["container_prefix"]] == [
+        "2001:db8:ab11:1::/64",
+        "2001:db8:ab11:2::/64",
+    ]
+    hostvars = make_hostvars(
+        2,
+        site={
+            "dockernet_site_mode": "routed",
+            "dockernet_site_container_pool": "2001:db8:cd00::/48",
+            "dockernet_site_container_prefixlen": 80,
+        },
+    )
+    hosts = plan(hostvars)["hosts"]
+    assert [hosts["docker1"]["container_prefix"], hosts["docker2"]["container_prefix"]] == [
+        "2001:db8:cd00::/80",
+        "2001:db8:cd00:0:1::/80",
+    ]
+
+
+def test_routed_site_prefixes_are_merged():
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"}
+    )
+    assert plan(hostvars)["site_prefixes"] == [LAN, "2001:db8:cd00::/63"]
+    assert plan(hostvars)["hosts"]["docker2"]["container_prefix"] == "2001:db8:cd00:1::/64"
+
+
+def test_networks_are_sliced_per_host_in_inventory_order():
+    network = dict(
+        BOOK_NETWORK, ipv4_gateway="172.31.0.1", internal=True, driver_options={"com.docker.network.bridge.name": "br6"}
+    )
+    hosts = plan(make_hostvars(2, site={"dockernet_networks": [network]}))["hosts"]
+    assert hosts["docker1"]["networks"] == [
+        {
+            "name": "ipv6_bridge",
+            "ipv6_subnet": "2001:db8:ab11:0:4000::/67",
+            "ipv4_subnet": "172.31.0.0/24",
+            "ipv4_gateway": "172.31.0.1",
+            "internal": True,
+            "driver_options": {"com.docker.network.bridge.name": "br6"},
+        }
+    ]
+    assert hosts["docker2"]["networks"][0]["ipv6_subnet"] == "2001:db8:ab11:0:6000::/67"
+    assert hosts["docker1"]["owned_prefixes"] == ["2001:db8:ab11:0:8000::/66", "2001:db8:ab11:0:4000::/67"]
+    assert hosts["docker2"]["proxy_prefixes"] == ["2001:db8:ab11:0:c000::/66", "2001:db8:ab11:0:6000::/67"]
+
+
+def test_network_defaults_and_three_host_slices():
+    hosts = plan(
+        make_hostvars(3, site={"dockernet_networks": [{"name": "v6only", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}]})
+    )["hosts"]
+    assert hosts["docker1"]["networks"] == [
+        {
+            "name": "v6only",
+            "ipv6_subnet": "2001:db8:ab11:0:4000::/68",
+            "ipv4_subnet": None,
+            "ipv4_gateway": None,
+            "internal": False,
+            "driver_options": {},
+        }
+    ]
+    assert [hosts[name]["networks"][0]["ipv6_subnet"] for name in ("docker2", "docker3")] == [
+        "2001:db8:ab11:0:5000::/68",
+        "2001:db8:ab11:0:6000::/68",
+    ]
+
+
+def test_routed_networks_are_routed_and_in_the_site_prefixes():
+    hostvars = make_hostvars(
+        2,
+        site={
+            "dockernet_site_mode": "routed",
+            "dockernet_site_container_pool": "2001:db8:cd00::/56",
+            "dockernet_networks": [{"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ce00::/63"}],
+        },
+    )
+    result = plan(hostvars)
+    assert result["hosts"]["docker1"]["routes"] == [
+        {"dest": "2001:db8:cd00:1::/64", "via": "2001:db8:ab11::2"},
+        {"dest": "2001:db8:ce00:1::/64", "via": "2001:db8:ab11::2"},
+    ]
+    assert result["site_prefixes"] == [LAN, "2001:db8:cd00::/63", "2001:db8:ce00::/63"]
+
+
+def test_plan_is_plain_json_data():
+    result = plan(make_hostvars(3, site={"dockernet_networks": [BOOK_NETWORK]}))
+    assert json.loads(json.dumps(result)) == result
+
+
+def test_plan_site_takes_plain_dataclasses():
+    site = SiteInput(lan_prefix=LAN)
+    hosts = [HostInput("a", "eth0", "2001:db8:ab11::a"), HostInput("b", "eth1", "2001:db8:ab11::b")]
+    result = plan_site(site, hosts)
+    assert result["hosts"]["b"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert result["hosts"]["b"]["lan_interface"] == "eth1"
+
+
+def test_read_inputs_records_where_site_values_come_from():
+    gateways = {"dockernet_site_gateways": ["fe80::1"]}
+    hostvars = make_hostvars(3, docker2=gateways, docker3=gateways)
+    site, hosts, issues = read_inputs(["docker1", "docker2", "docker3"], hostvars)
+    assert [host.name for host in hosts] == ["docker1", "docker2", "docker3"]
+    assert site.gateways == ["fe80::1"] and site.origin["dockernet_site_gateways"] == "docker2"
+    assert site.origin["dockernet_site_lan_prefix"] == "docker1"
+    assert [str(issue) for issue in issues] == [
+        "docker1: dockernet_site_gateways: differs from docker2's value (not set here, ['fe80::1'] on docker2): "
+        "a site-wide variable must be the same on every host; set it once for the whole group, in group_vars"
+    ]
+
+
+def test_allocate_slices_jumps_over_large_blocked_ranges():
+    lan = IPNetwork(LAN)
+    upper = lan.first + lan.size // 2
+    # /120 slices with the whole upper half blocked: one jump, not 2**55 steps.
+    taken = allocate_slices(
+        [(upper, lan.last), (lan.first, upper - 1)], 120, 2, [(upper, lan.last), (lan.first, lan.first)]
+    )
+    assert taken == [lan.first + 256, lan.first + 512]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Every validation error: host and variable named
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_error_unknown_mode():
+    assert_error(
+        make_hostvars(2, site={"dockernet_site_mode": "bridged"}),
+        "docker1",
+        "dockernet_site_mode",
+        "'bridged'",
+        "ndp_proxy",
+    )
+
+
+def test_error_site_variable_differs_between_hosts():
+    hostvars = make_hostvars(3, docker3={"dockernet_site_lan_prefix": "2001:db8:ab12::/64"})
+    line = assert_error(hostvars, "docker3", "dockernet_site_lan_prefix", "differs from docker1's value")
+    assert "2001:db8:ab12::/64" in line
+    assert len(errors(hostvars)) == 1
+
+
+def test_error_site_variable_differs_names_the_odd_host_not_the_group():
+    hostvars = make_hostvars(3, docker1={"dockernet_site_lan_prefix": "2001:db8:ab12::/64"})
+    lines = errors(hostvars)
+    assert lines[0].startswith("docker1: dockernet_site_lan_prefix: differs from docker2's value")
+    assert not any(line.startswith(("docker2: dockernet_site", "docker3: dockernet_site")) for line in lines)
+
+
+def test_error_site_variable_set_on_one_host_only():
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_site_mode": "routed", "dockernet_container_prefix": "2001:db8:cd11::/64"}
+    )
+    assert_error(hostvars, "docker2", "dockernet_site_mode", "differs from docker1's value", "not set")
+
+
+def test_error_lan_prefix_missing():
+    hostvars = make_hostvars(
+        2, docker1={"dockernet_site_lan_prefix": None}, docker2={"dockernet_site_lan_prefix": None}
+    )
+    assert "docker1: dockernet_site_lan_prefix: required variable is not set" in errors(hostvars)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("2001:db8:ab11::1/64", "host bits set: the prefix is 2001:db8:ab11::/64"),
+        ("10.0.0.0/8", "IPv4 prefix"),
+        ("2001:db8:ab11::", "no prefix length"),
+        ("not-a-prefix/64", "not an IPv6 prefix"),
+        (64, "not an IPv6 prefix"),
+    ],
+)
+def test_error_lan_prefix_malformed(value, fragment):
+    assert_error(
+        make_hostvars(2, site={"dockernet_site_lan_prefix": value}), "docker1", "dockernet_site_lan_prefix", fragment
+    )
+
+
+def test_error_lan_prefix_too_small_for_the_default_slices():
+    hostvars = make_hostvars(4, site={"dockernet_site_lan_prefix": "2001:db8:ab11::/126"})
+    assert_error(hostvars, "docker1", "dockernet_site_lan_prefix", "too small")
+
+
+def test_error_gateways_not_a_list():
+    assert_error(
+        make_hostvars(2, site={"dockernet_site_gateways": "fe80::1"}),
+        "docker1",
+        "dockernet_site_gateways",
+        "not a list",
+    )
+
+
+def test_error_gateway_malformed():
+    hostvars = make_hostvars(2, site={"dockernet_site_gateways": ["fe80::1", "192.0.2.1"]})
+    assert_error(hostvars, "docker1", "dockernet_site_gateways[1]", "IPv4 address")
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("sixty-six", "not an integer"),
+        (True, "not an integer"),
+        (64, "between 65 and 128"),
+        (129, "between 65 and 128"),
+    ],
+)
+def test_error_slice_prefixlen_invalid(value, fragment):
+    hostvars = make_hostvars(2, site={"dockernet_site_slice_prefixlen": value})
+    assert_error(hostvars, "docker1", "dockernet_site_slice_prefixlen", fragment)
+
+
+def test_error_more_hosts_than_slices():
+    # /65: the upper half for docker1; the lower half holds the host addresses, so docker2 is left without one.
+    hostvars = make_hostvars(3, site={"dockernet_site_slice_prefixlen": 65})
+    line = assert_error(hostvars, "docker2", "dockernet_site_slice_prefixlen", "more hosts than slices")
+    assert "docker3" not in line
+
+
+def test_error_routed_pool_missing_names_the_first_host_without_override():
+    hostvars = make_hostvars(
+        3, site={"dockernet_site_mode": "routed"}, docker1={"dockernet_container_prefix": "2001:db8:cd11::/64"}
+    )
+    assert_error(hostvars, "docker2", "dockernet_site_container_pool", "required in routed mode")
+
+
+def test_error_routed_pool_malformed():
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::1/56"}
+    )
+    lines = errors(hostvars)
+    assert lines == [
+        "docker1: dockernet_site_container_pool: '2001:db8:cd00::1/56' has host bits set: the prefix is 2001:db8:cd00::/56"
+    ]
+
+
+def test_error_routed_pool_exhausted():
+    hostvars = make_hostvars(
+        3, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/63"}
+    )
+    assert_error(hostvars, "docker3", "dockernet_site_container_pool", "only 2 free /64")
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"), [("big", "not an integer"), (0, "between 1 and 128"), (48, "shorter than the pool")]
+)
+def test_error_container_prefixlen_invalid(value, fragment):
+    site = {
+        "dockernet_site_mode": "routed",
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_site_container_prefixlen": value,
+    }
+    assert_error(make_hostvars(2, site=site), "docker1", "dockernet_site_container_prefixlen", fragment)
+
+
+def test_error_networks_not_a_list():
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": BOOK_NETWORK}), "docker1", "dockernet_networks", "not a list"
+    )
+
+
+def test_error_network_not_a_mapping():
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": ["ipv6_bridge"]}),
+        "docker1",
+        "dockernet_networks[0]",
+        "not a mapping",
+    )
+
+
+def test_error_network_unknown_key():
+    network = dict(BOOK_NETWORK, ipv6_subnet="2001:db8:ab11:0:4000::/66")
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0]",
+        "unknown keys ipv6_subnet",
+    )
+
+
+def test_error_network_name_missing():
+    network = {"ipv6_prefix": "2001:db8:ab11:0:4000::/66"}
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].name",
+        "not a network name",
+    )
+
+
+def test_error_network_name_duplicate():
+    other = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:2000::/67"}
+    hostvars = make_hostvars(2, site={"dockernet_networks": [BOOK_NETWORK, other]})
+    assert_error(hostvars, "docker1", "dockernet_networks[1].name", "already the name of dockernet_networks[0]")
+
+
+def test_error_network_ipv6_prefix_missing():
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [{"name": "n"}]}),
+        "docker1",
+        "dockernet_networks[0].ipv6_prefix",
+        "required",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"), [("172.31.0.0/24", "IPv4 prefix"), ("2001:db8:ab11:0:4000::1/66", "host bits")]
+)
+def test_error_network_ipv6_prefix_malformed(value, fragment):
+    network = dict(BOOK_NETWORK, ipv6_prefix=value)
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv6_prefix",
+        fragment,
+    )
+
+
+def test_error_network_ipv6_prefix_too_small_for_the_hosts():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11:0:4000::/127")
+    assert_error(
+        make_hostvars(3, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv6_prefix",
+        "too small",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [("2001:db8::/64", "IPv6 prefix"), ("172.31.0.1/24", "host bits"), ("172.31.0.0", "no prefix length")],
+)
+def test_error_network_ipv4_subnet_malformed(value, fragment):
+    network = dict(BOOK_NETWORK, ipv4_subnet=value)
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv4_subnet",
+        fragment,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"ipv4_gateway": "172.31.0.256"}, "not an IPv4 address"),
+        ({"ipv4_gateway": "172.32.0.1"}, "not inside ipv4_subnet"),
+        ({"ipv4_gateway": "172.31.0.1", "ipv4_subnet": None}, "needs ipv4_subnet"),
+    ],
+)
+def test_error_network_ipv4_gateway(changes, fragment):
+    network = dict(BOOK_NETWORK, **changes)
+    network = {key: value for key, value in network.items() if value is not None}
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv4_gateway",
+        fragment,
+    )
+
+
+def test_error_network_internal_not_bool():
+    network = dict(BOOK_NETWORK, internal="yes")
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].internal",
+        "true or false",
+    )
+
+
+def test_error_network_driver_options_not_mapping():
+    network = dict(BOOK_NETWORK, driver_options=["mtu=1400"])
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].driver_options",
+        "mapping",
+    )
+
+
+def test_error_network_outside_the_lan_in_ndp_proxy_mode():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ce00::/64")
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv6_prefix",
+        "outside the LAN prefix",
+    )
+
+
+def test_error_network_overlaps_a_host_container_slice():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11:0:c000::/67")
+    line = assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker2",
+        "dockernet_networks[0].ipv6_prefix",
+        "overlaps",
+    )
+    assert "docker2's container prefix 2001:db8:ab11:0:c000::/66" in line
+
+
+def test_error_network_overlaps_another_network():
+    other = {"name": "second", "ipv6_prefix": "2001:db8:ab11:0:6000::/67"}
+    hostvars = make_hostvars(2, site={"dockernet_networks": [BOOK_NETWORK, other]})
+    assert_error(hostvars, "docker1", "dockernet_networks[1].ipv6_prefix", "overlaps dockernet_networks[0].ipv6_prefix")
+
+
+def test_error_network_contains_a_host_address():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11::/66")
+    assert_error(
+        make_hostvars(2, site={"dockernet_networks": [network]}),
+        "docker1",
+        "dockernet_networks[0].ipv6_prefix",
+        "docker1's dockernet_lan_address",
+    )
+
+
+def test_error_network_contains_a_gateway():
+    site = {"dockernet_networks": [BOOK_NETWORK], "dockernet_site_gateways": ["2001:db8:ab11:0:4000::1"]}
+    assert_error(
+        make_hostvars(2, site=site), "docker1", "dockernet_networks[0].ipv6_prefix", "gateway 2001:db8:ab11:0:4000::1"
+    )
+
+
+def test_error_lan_interface_missing():
+    assert_error(
+        make_hostvars(2, docker2={"dockernet_lan_interface": None}),
+        "docker2",
+        "dockernet_lan_interface",
+        "required variable is not set",
+    )
+
+
+def test_error_lan_interface_not_a_name():
+    assert_error(
+        make_hostvars(2, docker2={"dockernet_lan_interface": ["eth0"]}),
+        "docker2",
+        "dockernet_lan_interface",
+        "not an interface name",
+    )
+
+
+def test_error_lan_interface_does_not_exist_on_the_host():
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_lan_interface": "eht0", "dockernet_host_interfaces": ["lo", "eth0"]}
+    )
+    assert errors(hostvars) == [
+        "docker2: dockernet_lan_interface: interface 'eht0' does not exist on this host (it has: eth0, lo)"
+    ]
+
+
+def test_error_lan_address_missing():
+    assert errors(make_hostvars(2, docker1={"dockernet_lan_address": None})) == [
+        "docker1: dockernet_lan_address: required variable is not set"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("2001:db8:ab11::1/64", "is a prefix, not an address"),
+        ("192.0.2.1", "IPv4 address"),
+        ("2001:db8:ab11::g", "not an IPv6 address"),
+    ],
+)
+def test_error_lan_address_malformed(value, fragment):
+    assert_error(
+        make_hostvars(2, docker2={"dockernet_lan_address": value}), "docker2", "dockernet_lan_address", fragment
+    )
+
+
+@pytest.mark.parametrize("mode", ["ndp_proxy", "routed"])
+def test_error_lan_address_outside_the_lan(mode):
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_mode": mode, "dockernet_site_container_pool": "2001:db8:cd00::/56"},
+        docker2={"dockernet_lan_address": "2001:db8:ab12::2"},
+    )
+    assert_error(hostvars, "docker2", "dockernet_lan_address", "outside the LAN prefix")
+
+
+def test_error_lan_address_duplicate_names_the_second_host():
+    hostvars = make_hostvars(3, docker3={"dockernet_lan_address": "2001:db8:ab11::1"})
+    assert_error(hostvars, "docker3", "dockernet_lan_address", "already docker1's address")
+
+
+def test_error_lan_address_is_a_gateway():
+    hostvars = make_hostvars(2, site={"dockernet_site_gateways": ["2001:db8:ab11::2"]})
+    assert_error(hostvars, "docker2", "dockernet_lan_address", "dockernet_site_gateways")
+
+
+def test_error_container_prefix_malformed():
+    assert_error(
+        make_hostvars(2, docker1={"dockernet_container_prefix": "2001:db8:cd11::"}),
+        "docker1",
+        "dockernet_container_prefix",
+        "no prefix length",
+    )
+
+
+def test_error_container_prefix_outside_the_lan_in_ndp_proxy_mode():
+    hostvars = make_hostvars(2, docker1={"dockernet_container_prefix": "2001:db8:cd11::/64"})
+    assert_error(hostvars, "docker1", "dockernet_container_prefix", "outside the LAN prefix")
+
+
+def test_error_container_prefixes_overlap_names_the_second_host():
+    hostvars = make_hostvars(
+        2,
+        docker1={"dockernet_container_prefix": "2001:db8:ab11:0:8000::/66"},
+        docker2={"dockernet_container_prefix": "2001:db8:ab11:0:8000::/80"},
+    )
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "overlaps docker1's dockernet_container_prefix")
+
+
+def test_error_container_prefixes_overlap_in_routed_mode():
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_mode": "routed"},
+        docker1={"dockernet_container_prefix": "2001:db8:cd11::/64"},
+        docker2={"dockernet_container_prefix": "2001:db8:cd11::/64"},
+    )
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "overlaps docker1's")
+
+
+def test_error_container_prefix_contains_a_host_address():
+    hostvars = make_hostvars(2, docker2={"dockernet_container_prefix": "2001:db8:ab11::/66"})
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "contains docker1's dockernet_lan_address")
+
+
+def test_error_container_prefix_contains_a_gateway():
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_gateways": ["2001:db8:ab11:0:ffff::1"]},
+        docker2={"dockernet_container_prefix": "2001:db8:ab11:0:c000::/66"},
+    )
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "contains gateway 2001:db8:ab11:0:ffff::1")
+
+
+@pytest.mark.parametrize("value", ["latest", 28])
+def test_error_engine_version_malformed(value):
+    assert_error(
+        make_hostvars(2, docker1={"dockernet_engine_version": value}),
+        "docker1",
+        "dockernet_engine_version",
+        "not a Docker Engine version",
+    )
+
+
+def test_error_old_engine_with_a_long_override():
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_engine_version": "26.1.5", "dockernet_container_prefix": "2001:db8:ab11:0:c000::/96"}
+    )
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "26.1.5", "/80 or shorter")
+
+
+def test_error_old_engine_with_a_long_slice():
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_slice_prefixlen": 96}, docker1={"dockernet_engine_version": "20.10.24+dfsg1"}
+    )
+    assert_error(hostvars, "docker1", "dockernet_site_slice_prefixlen", "20.10.24", "/80 or shorter")
+
+
+def test_error_old_engine_with_a_long_pool_prefix():
+    site = {
+        "dockernet_site_mode": "routed",
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_site_container_prefixlen": 96,
+    }
+    hostvars = make_hostvars(2, site=site, docker2={"dockernet_engine_version": "26.1.5"})
+    assert_error(hostvars, "docker2", "dockernet_site_container_prefixlen", "/80 or shorter")
+
+
+def test_new_engines_take_long_prefixes():
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_engine_version": "28.5.2", "dockernet_container_prefix": "2001:db8:ab11:0:c000::/96"}
+    )
+    assert plan(hostvars)["hosts"]["docker2"]["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/96"
+
+
+def test_error_host_not_in_hostvars():
+    hostvars = make_hostvars(2)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(["docker1", "docker2", "docker9"], hostvars)
+    assert str(caught.value).startswith("docker9: inventory: ")
+
+
+def test_error_no_hosts():
+    with pytest.raises(PlanError, match="no hosts"):
+        plan_from_hostvars([], {})
+
+
+def test_error_netaddr_missing(monkeypatch):
+    monkeypatch.setattr(_planner, "HAS_NETADDR", False)
+    with pytest.raises(NetaddrMissingError, match="netaddr"):
+        plan(make_hostvars(2))
+
+
+def test_all_errors_are_reported_together():
+    hostvars = make_hostvars(
+        3,
+        site={"dockernet_networks": [dict(BOOK_NETWORK, internal="no")]},
+        docker1={"dockernet_lan_address": None},
+        docker2={"dockernet_lan_interface": "eht0", "dockernet_host_interfaces": ["eth0", "lo"]},
+        docker3={"dockernet_container_prefix": "2001:db8:cd11::/64", "dockernet_site_mode": "routed"},
+    )
+    prefixes = [line.split(": ")[0] + ": " + line.split(": ")[1] for line in errors(hostvars)]
+    assert prefixes == [
+        "docker3: dockernet_site_mode",
+        "docker1: dockernet_networks[0].internal",
+        "docker1: dockernet_lan_address",
+        "docker2: dockernet_lan_interface",
+        "docker3: dockernet_container_prefix",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------------
+
+
+def _assert_disjoint_inside(prefixes: list[IPNetwork], parent: IPNetwork) -> None:
+    ordered = sorted(prefixes, key=lambda prefix: prefix.first)
+    for prefix in ordered:
+        assert parent.first <= prefix.first and prefix.last <= parent.last
+    for before, after in zip(ordered, ordered[1:]):
+        assert before.last < after.first
+
+
+@settings(max_examples=60, deadline=None)
+@given(count=st.integers(min_value=1, max_value=300), offsets=st.data())
+def test_property_slices_are_disjoint_inside_the_lan_and_hold_no_host_address(count, offsets):
+    lan = IPNetwork(LAN)
+    # Host addresses anywhere in the LAN, so that some land in the upper half's slices.
+    addresses = offsets.draw(
+        st.lists(st.integers(min_value=1, max_value=lan.size - 1), min_size=count, max_size=count, unique=True)
+    )
+    hostvars = make_hostvars(count)
+    for (name, host_vars), offset in zip(hostvars.items(), addresses):
+        host_vars["dockernet_lan_address"] = str(IPAddress(lan.first + offset, 6))
+    try:
+        result = plan(hostvars)
+    except PlanError as error:
+        # Only possible when addresses push the slices out: the default leaves no spare slice.
+        assert all("more hosts than slices" in str(issue) for issue in error.issues)
+        return
+    slices = [IPNetwork(host["container_prefix"]) for host in result["hosts"].values()]
+    _assert_disjoint_inside(slices, lan)
+    values = sorted(lan.first + offset for offset in addresses)
+    for container_slice in slices:
+        assert not any(container_slice.first <= value <= container_slice.last for value in values)
+    assert result["site_prefixes"] == [LAN]
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(min_value=1, max_value=300))
+def test_property_network_slices_are_disjoint_inside_the_network(count):
+    network = IPNetwork("2001:db8:ab11:0:4000::/66")
+    hosts = plan(make_hostvars(count, site={"dockernet_networks": [BOOK_NETWORK]}))["hosts"]
+    subnets = [IPNetwork(host["networks"][0]["ipv6_subnet"]) for host in hosts.values()]
+    _assert_disjoint_inside(subnets + [IPNetwork(host["container_prefix"]) for host in hosts.values()], IPNetwork(LAN))
+    _assert_disjoint_inside(subnets, network)
+    assert len({subnet.prefixlen for subnet in subnets}) == 1
