@@ -1,0 +1,101 @@
+#!/usr/bin/python
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: host_info
+short_description: Read what the site planner needs to know about a Docker host
+version_added: 0.1.0
+description:
+  - Reads, without changing anything, the network interfaces of a host and the version of its Docker engine,
+    so that the controller can validate the whole site before any host is touched.
+  - The engine version comes from the C(dockerd) binary, so it is known even when the engine is stopped.
+author:
+  - dockernet.ipv6 contributors
+options:
+  dockerd_path:
+    description:
+      - Name or path of the engine binary.
+    type: str
+    default: dockerd
+extends_documentation_fragment:
+  - dockernet.ipv6.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+requirements:
+  - iproute2 on the managed host
+"""
+
+EXAMPLES = r"""
+- name: Read interfaces and engine version
+  dockernet.ipv6.host_info:
+  register: dockernet_host
+
+- name: Show the engine version
+  ansible.builtin.debug:
+    msg: "{{ dockernet_host.engine_version }}"
+"""
+
+RETURN = r"""
+interfaces:
+  description: Names of the host's network interfaces, in the kernel's order.
+  returned: success
+  type: list
+  elements: str
+  sample: [lo, eth0, docker0]
+engine_version:
+  description: Version of the Docker engine binary, without distribution suffixes; null when there is none.
+  returned: success
+  type: str
+  sample: 26.1.5
+"""
+
+import json
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON
+
+# "Docker version 26.1.5+dfsg1, build a72d7cd" -> 26.1.5
+_ENGINE_VERSION = re.compile(r'Docker version (\d+\.\d+\.\d+)')
+
+
+def parse_engine_version(text: str) -> str | None:
+    """The x.y.z version in ``dockerd --version`` output, or None."""
+    match = _ENGINE_VERSION.search(text)
+    return match.group(1) if match else None
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(dockerd_path=dict(type='str', default='dockerd')),
+        supports_check_mode=True,
+    )
+    ip_bin = module.get_bin_path('ip', required=True)
+    rc, out, err = module.run_command([ip_bin, '-j', 'link', 'show'], environ_update=IP_ENVIRON)
+    if rc != 0:
+        module.fail_json(msg='Could not list network interfaces: %s' % err.strip(), rc=rc)
+    try:
+        interfaces = [link['ifname'] for link in json.loads(out)]
+    except (ValueError, KeyError, TypeError) as exc:
+        module.fail_json(msg='Could not parse the output of ip -j link show: %s' % exc)
+
+    engine_version = None
+    dockerd = module.get_bin_path(module.params['dockerd_path'])
+    if dockerd:
+        rc, out, err = module.run_command([dockerd, '--version'], environ_update=IP_ENVIRON)
+        if rc == 0:
+            engine_version = parse_engine_version(out)
+    module.exit_json(changed=False, interfaces=interfaces, engine_version=engine_version)
+
+
+if __name__ == '__main__':
+    main()

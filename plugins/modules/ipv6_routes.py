@@ -1,0 +1,194 @@
+#!/usr/bin/python
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ipv6_routes
+short_description: Manage the static IPv6 routes the collection owns
+version_added: 0.1.0
+description:
+  - Adds and removes static IPv6 routes through gateways, as the routed design of the site needs
+    (C(ip -6 route add <prefix> via <gateway>)), in the main routing table.
+  - Every route it adds is tagged with a route protocol number of its own (O(protocol)), so that later runs
+    recognise its routes and never touch anyone else's. A wanted destination that is already routed by
+    someone else is an error, not something to replace.
+  - Reads the routing table with one C(ip -j) call and applies every change with one C(ip -batch) process.
+author:
+  - dockernet.ipv6 contributors
+options:
+  routes:
+    description:
+      - The wanted routes.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      dest:
+        description: Destination IPv6 prefix, for example V(2001:db8:ef11::/64).
+        type: str
+        required: true
+      via:
+        description: Gateway, an IPv6 address on the link O(interface).
+        type: str
+        required: true
+  interface:
+    description:
+      - The link the gateways are reached on.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) installs O(routes); V(absent) removes those of them that are installed and tagged as ours.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), also remove routes tagged with O(protocol) that are not in O(routes), on any
+        link: routes the collection installed earlier and no longer wants.
+    type: bool
+    default: true
+  protocol:
+    description:
+      - Route protocol number that marks the routes as the collection's (C(ip route ... proto N)).
+      - The collection's roles name it C(dockernet) in C(/etc/iproute2/rt_protos.d/).
+    type: int
+    default: 214
+extends_documentation_fragment:
+  - dockernet.ipv6.attributes
+  - dockernet.ipv6.attributes.ALL
+requirements:
+  - iproute2 with JSON output (C(ip -j)) on the managed host
+seealso:
+  - module: dockernet.ipv6.ndp_proxy
+"""
+
+EXAMPLES = r"""
+- name: Route docker2's container prefix via its LAN address (the book's routed recipe)
+  dockernet.ipv6.ipv6_routes:
+    interface: eth0
+    routes:
+      - dest: 2001:db8:ef11::/64
+        via: 2001:db8:ab11::2
+
+- name: Remove every route the collection installed
+  dockernet.ipv6.ipv6_routes:
+    interface: eth0
+    routes: []
+    exclusive: true
+"""
+
+RETURN = r"""
+added:
+  description: Routes added (or that would be added in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0]
+removed:
+  description: Routes of ours removed (or that would be removed in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+routes:
+  description: The routes tagged as ours after the run (as predicted in check mode).
+  returned: always
+  type: list
+  elements: str
+  sample: [2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+    IprouteError,
+    run_batch,
+    run_json,
+    valid_interface_name,
+)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._routes import (
+    Route,
+    batch_lines,
+    canonical_address,
+    canonical_prefix,
+    plan_routes,
+    routes_from_ip,
+)
+
+
+def wanted_routes(module: AnsibleModule) -> list[Route]:
+    """The O(routes) option as Route objects, failing with the offending entry on bad input."""
+    interface = module.params['interface']
+    routes = []
+    for index, item in enumerate(module.params['routes']):
+        try:
+            routes.append(Route(canonical_prefix(item['dest']), canonical_address(item['via']), interface))
+        except ValueError as exc:
+            module.fail_json(msg='routes[%d]: %s' % (index, exc))
+    return routes
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            routes=dict(type='list', elements='dict', default=[], options=dict(
+                dest=dict(type='str', required=True),
+                via=dict(type='str', required=True),
+            )),
+            interface=dict(type='str', required=True),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            exclusive=dict(type='bool', default=True),
+            protocol=dict(type='int', default=214),
+        ),
+        supports_check_mode=True,
+    )
+    interface = module.params['interface']
+    protocol = module.params['protocol']
+    if not valid_interface_name(interface):
+        module.fail_json(msg='interface: %r is not a valid link name' % interface)
+    if not 1 <= protocol <= 255:
+        module.fail_json(msg='protocol: %d is outside 1-255' % protocol)
+    wanted = wanted_routes(module)
+    ip_bin = module.get_bin_path('ip', required=True)
+
+    try:
+        run_json(module, [ip_bin, '-j', 'link', 'show', 'dev', interface])
+        current = routes_from_ip(run_json(module, [ip_bin, '-N', '-j', '-6', 'route', 'show', 'table', 'main']))
+    except IprouteError as exc:
+        module.fail_json(**exc.fail_kwargs())
+
+    plan = plan_routes(wanted, current, protocol, module.params['state'], module.params['exclusive'])
+    if plan.conflicts:
+        module.fail_json(msg='; '.join(
+            'route to %s already exists and is not ours (protocol %s, via %s dev %s): remove it or choose '
+            'another prefix' % (route.dest, other['protocol'], other['via'], other['dev'])
+            for route, other in plan.conflicts))
+
+    before = sorted(Route(r['dest'], r['via'] or '', r['dev'] or '') for r in current if r['protocol'] == protocol)
+    after = sorted((set(before) - set(plan.to_remove)) | set(plan.to_add))
+    changed = bool(plan.to_add or plan.to_remove)
+    if changed and not module.check_mode:
+        try:
+            run_batch(module, ip_bin, batch_lines(plan, protocol))
+        except IprouteError as exc:
+            module.fail_json(**exc.fail_kwargs())
+
+    result = dict(
+        changed=changed,
+        added=[route.describe() for route in plan.to_add],
+        removed=[route.describe() for route in plan.to_remove],
+        routes=[route.describe() for route in after],
+    )
+    if module._diff:
+        result['diff'] = dict(
+            before='\n'.join(route.describe() for route in before) + '\n',
+            after='\n'.join(route.describe() for route in after) + '\n',
+        )
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
