@@ -1,0 +1,148 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Private planner of dockernet.ipv6.ndp_proxy: which proxy entries to add and remove on one link.
+
+Pure functions over ipaddress objects (the standard library, so targets need no netaddr); nothing here
+runs a command. Nothing outside this collection may rely on this file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+# The route protocol number the module tags its entries with. 214 (0xd6, "d6" as in Docker IPv6) is named
+# neither in iproute2's rt_protos nor among the kernel's RTPROT_* constants, and lies outside the ranges
+# routing daemons use (FRR's daemons 186-198, BIRD 12, keepalived 18, Babel 42, Open/R 99).
+DEFAULT_PROTOCOL = 214
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do on one link, and what the link will hold afterwards (all sorted by address)."""
+
+    to_add: list = field(default_factory=list)
+    to_remove: list = field(default_factory=list)
+    before: list = field(default_factory=list)
+    after: list = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.to_add or self.to_remove)
+
+
+def sort_addresses(addresses) -> list:
+    """Addresses in numeric order, without duplicates."""
+    return sorted(set(addresses), key=int)
+
+
+def as_strings(addresses) -> list[str]:
+    """Canonical (RFC 5952) text of each address, in the order given."""
+    return [address.compressed for address in addresses]
+
+
+def parse_address(value: str) -> ipaddress.IPv6Address:
+    """One address a proxy entry can hold; ValueError with a message a user can act on otherwise."""
+    text = str(value).strip()
+    try:
+        address = ipaddress.IPv6Address(text)
+    except ValueError:
+        if '/' in text:
+            raise ValueError('%r is a prefix; give a single IPv6 address (without /length)' % value)
+        raise ValueError('%r is not an IPv6 address' % value)
+    if address.is_multicast or address.is_unspecified or address.is_loopback:
+        raise ValueError('%r cannot be proxied: it is a multicast, unspecified or loopback address' % value)
+    return address
+
+
+def parse_addresses(values) -> tuple[list, list[str]]:
+    """Parsed addresses and one error message per value that is not a usable IPv6 address."""
+    addresses, errors = [], []
+    for value in values:
+        try:
+            addresses.append(parse_address(value))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return addresses, errors
+
+
+def current_addresses(values) -> list:
+    """Addresses of existing entries as ip printed them; whatever is there counts, even what
+    parse_address would refuse to add (a multicast entry someone added by hand, say)."""
+    return [ipaddress.IPv6Address(str(value)) for value in values]
+
+
+def parse_prefix(value: str) -> ipaddress.IPv6Network:
+    """One managed prefix; ValueError if it is not IPv6 or has host bits set."""
+    text = str(value).strip()
+    try:
+        return ipaddress.IPv6Network(text)
+    except ValueError:
+        pass
+    try:
+        network = ipaddress.IPv6Network(text, strict=False)
+    except ValueError:
+        raise ValueError('%r is not an IPv6 prefix' % value)
+    raise ValueError('%r has host bits set; did you mean %s?' % (value, network.compressed))
+
+
+def parse_prefixes(values) -> tuple[list, list[str]]:
+    """Parsed prefixes and one error message per value that is not an IPv6 prefix."""
+    prefixes, errors = [], []
+    for value in values:
+        try:
+            prefixes.append(parse_prefix(value))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return prefixes, errors
+
+
+def in_prefixes(address: ipaddress.IPv6Address, prefixes) -> bool:
+    """Whether ``address`` lies inside one of ``prefixes``; no prefixes means no limit."""
+    if not prefixes:
+        return True
+    return any(address in prefix for prefix in prefixes)
+
+
+def split_by_prefixes(addresses, prefixes) -> tuple[set, set]:
+    """(inside, outside) the managed prefixes; everything is inside when there are none."""
+    inside, outside = set(), set()
+    for address in addresses:
+        (inside if in_prefixes(address, prefixes) else outside).add(address)
+    return inside, outside
+
+
+def plan(current, wanted, prefixes, state: str = 'present', exclusive: bool = False) -> Plan:
+    """The changes that bring the proxy entries of one link to the desired state.
+
+    ``current``: addresses of the link's proxy entries. ``wanted``: the addresses named by the task
+    (list and containers), already filtered to ``prefixes``. With ``state=present`` the wanted addresses
+    are added; with ``absent`` they are removed. ``exclusive`` also removes every entry inside
+    ``prefixes`` that is not wanted (with ``absent`` nothing is wanted, so it empties the prefixes).
+    Entries outside ``prefixes`` are only ever touched when named in ``wanted``; when ``exclusive`` is
+    set, the caller guarantees there are prefixes.
+    """
+    if exclusive and not prefixes:
+        raise ValueError('exclusive needs the managed prefixes')
+    current = set(current)
+    wanted = set(wanted)
+    if state == 'present':
+        to_add = wanted - current
+        to_remove = set()
+        if exclusive:
+            to_remove = {address for address in current - wanted if in_prefixes(address, prefixes)}
+    elif state == 'absent':
+        to_add = set()
+        to_remove = current & wanted
+        if exclusive:
+            to_remove |= {address for address in current if in_prefixes(address, prefixes)}
+    else:
+        raise ValueError('state must be present or absent, not %r' % state)
+    after = (current - to_remove) | to_add
+    return Plan(
+        to_add=sort_addresses(to_add),
+        to_remove=sort_addresses(to_remove),
+        before=sort_addresses(current),
+        after=sort_addresses(after),
+    )

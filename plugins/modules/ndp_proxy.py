@@ -1,0 +1,303 @@
+#!/usr/bin/python
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ndp_proxy
+short_description: Manage the IPv6 neighbour proxy (NDP proxy) entries of one interface
+version_added: 0.1.0
+description:
+  - Adds or removes the IPv6 proxy neighbour entries (C(ip -6 neigh add proxy ADDR dev IF)) of one interface, so that
+    the host answers neighbour solicitations on that link for addresses that live behind it, such as its containers.
+  - Addresses come from O(addresses), from the running containers of the local Docker engine (O(from_containers)),
+    or both, limited to O(prefixes) when given.
+  - With O(exclusive=true), entries inside O(prefixes) that are not wanted are removed as well; entries outside
+    O(prefixes) are never touched unless named in O(addresses).
+  - The current entries are read with one C(ip -j -6 neigh show proxy dev IF) and every change is applied with one
+    C(ip -6 -batch -) process, so the cost hardly depends on the number of entries.
+  - Entries are compared by address only; an existing entry is kept whatever protocol it is tagged with.
+  - The kernel answers for these entries only while C(net.ipv6.conf.<interface>.proxy_ndp) is 1 (see
+    M(ansible.posix.sysctl)); this module does not change sysctls.
+author:
+  - dockernet.ipv6 contributors (@dockernet)
+extends_documentation_fragment:
+  - dockernet.ipv6.attributes
+  - dockernet.ipv6.attributes.ALL
+attributes:
+  platform:
+    support: full
+    platforms: linux
+    description: Target OS/families that can be operated against.
+options:
+  interface:
+    description:
+      - The interface the proxy entries belong to, usually the LAN interface of a Docker host.
+      - It must exist.
+    type: str
+    required: true
+    aliases: [dev]
+  addresses:
+    description:
+      - IPv6 addresses to proxy (O(state=present)) or to stop proxying (O(state=absent)).
+      - Any notation Python's C(ipaddress) accepts; they are compared and returned in canonical (RFC 5952) form.
+      - When O(prefixes) is given, addresses outside it are skipped with a warning.
+    type: list
+    elements: str
+    default: []
+  from_containers:
+    description:
+      - Also use the global IPv6 address of every running container, on every network of the local Docker engine
+        (user-defined networks and the default bridge), limited to O(prefixes) when given.
+      - Read through the Docker SDK for Python at O(docker_host), which must be installed on the target.
+    type: bool
+    default: false
+  prefixes:
+    description:
+      - IPv6 prefixes (C(2001:db8:ab11:0:8000::/66)) that make up the address space this task manages.
+      - Wanted addresses outside them are ignored; O(exclusive=true) acts only inside them.
+      - Required when O(exclusive=true).
+    type: list
+    elements: str
+    default: []
+  state:
+    description:
+      - V(present) adds the wanted entries that are missing; V(absent) removes the wanted entries that exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - Also remove every entry inside O(prefixes) that is not wanted. With O(state=absent) nothing is wanted, so every
+        entry inside O(prefixes) is removed.
+      - Entries outside O(prefixes) are kept.
+    type: bool
+    default: false
+  protocol:
+    description:
+      - Route protocol number (1-255) the entries added by this module are tagged with, shown by
+        C(ip -6 neigh show proxy) as C(proto N) and usable as a filter (C(ip -6 neigh show proxy protocol N)).
+      - The default 214 (0xd6) is unnamed in iproute2's C(rt_protos) and the kernel's C(RTPROT_*) list; the roles of this
+        collection name it C(dockernet) in C(/etc/iproute2/rt_protos.d/).
+      - V(0) adds untagged entries.
+      - An entry that already exists keeps its tag.
+    type: int
+    default: 214
+  docker_host:
+    description:
+      - The Docker engine to read containers from when O(from_containers=true).
+    type: str
+    default: unix:///var/run/docker.sock
+  docker_timeout:
+    description:
+      - Seconds to wait for the Docker engine to answer.
+    type: int
+    default: 60
+requirements:
+  - iproute2 with JSON output (C(ip -j), 4.15 or later) on the target.
+  - The Docker SDK for Python (C(docker)) on the target, only with O(from_containers=true).
+notes:
+  - Only IPv6 proxy entries are handled.
+  - If the batch fails part way (for example because another process removed an entry at the same time), the lines
+    before the failing one stay applied; running the task again converges.
+seealso:
+  - name: Linux ip-neighbour(8)
+    description: The command the module drives.
+    link: https://man7.org/linux/man-pages/man8/ip-neighbour.8.html
+  - module: ansible.posix.sysctl
+"""
+
+EXAMPLES = r"""
+- name: Proxy two container addresses on the LAN interface
+  dockernet.ipv6.ndp_proxy:
+    interface: eth0
+    addresses:
+      - 2001:db8:ab11:0:8000::2
+      - 2001:db8:ab11:0:8000::3
+
+- name: Proxy every running container of this host in its slice of the LAN /64, and nothing else in it
+  dockernet.ipv6.ndp_proxy:
+    interface: eth0
+    from_containers: true
+    prefixes:
+      - 2001:db8:ab11:0:8000::/66
+    exclusive: true
+
+- name: Stop proxying one address
+  dockernet.ipv6.ndp_proxy:
+    interface: eth0
+    addresses:
+      - 2001:db8:ab11:0:8000::3
+    state: absent
+
+- name: Remove every proxy entry inside the slice, keep the others
+  dockernet.ipv6.ndp_proxy:
+    interface: eth0
+    prefixes:
+      - 2001:db8:ab11:0:8000::/66
+    state: absent
+    exclusive: true
+"""
+
+RETURN = r"""
+added:
+  description: Addresses whose proxy entry was added (or would be, in check mode), in numeric order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["2001:db8:ab11:0:8000::2", "2001:db8:ab11:0:8000::3"]
+removed:
+  description: Addresses whose proxy entry was removed (or would be, in check mode), in numeric order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["2001:db8:ab11:0:8000::9"]
+entries:
+  description:
+    - Addresses of all IPv6 proxy entries of the interface after the change (predicted in check mode), in numeric
+      order, including entries outside O(prefixes).
+  returned: always
+  type: list
+  elements: str
+  sample: ["2001:db8:ab11::5", "2001:db8:ab11:0:8000::2", "2001:db8:ab11:0:8000::3"]
+diff:
+  description:
+    - The addresses of the interface's proxy entries before and after, one per line in numeric order, as text so that
+      C(--diff) shows a line diff.
+  returned: always
+  type: dict
+  contains:
+    before:
+      description: Before the change.
+      type: str
+      returned: always
+      sample: "2001:db8:ab11::5\n2001:db8:ab11:0:8000::2\n2001:db8:ab11:0:8000::9\n"
+    after:
+      description: After the change (predicted in check mode).
+      type: str
+      returned: always
+      sample: "2001:db8:ab11::5\n2001:db8:ab11:0:8000::2\n2001:db8:ab11:0:8000::3\n"
+    before_header:
+      description: Names what is compared.
+      type: str
+      returned: always
+      sample: proxy entries of eth0
+    after_header:
+      description: Names what is compared.
+      type: str
+      returned: always
+      sample: proxy entries of eth0
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_addresses import (
+    DEFAULT_DOCKER_HOST,
+    DockerEngineUnavailable,
+    DockerSDKMissing,
+    container_ipv6_addresses,
+    list_running_containers,
+)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+    IprouteError,
+    neigh_proxy_batch,
+    read_proxy_entries,
+    run_batch,
+    valid_interface_name,
+)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._ndp_proxy import (
+    DEFAULT_PROTOCOL,
+    as_strings,
+    current_addresses,
+    parse_addresses,
+    parse_prefixes,
+    plan,
+    split_by_prefixes,
+)
+
+
+def wanted_addresses(module, prefixes) -> set:
+    """The addresses the task names, limited to the managed prefixes."""
+    listed, errors = parse_addresses(module.params['addresses'])
+    if errors:
+        module.fail_json(msg='Invalid addresses: %s' % '; '.join(errors))
+    wanted, outside = split_by_prefixes(listed, prefixes)
+    if outside:
+        module.warn('Skipped addresses outside the prefixes %s: %s'
+                    % (', '.join(p.compressed for p in prefixes), ', '.join(as_strings(sorted(outside, key=int)))))
+    if module.params['from_containers']:
+        try:
+            containers = list_running_containers(module.params['docker_host'], module.params['docker_timeout'])
+        except DockerSDKMissing as exc:
+            module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'),
+                             exception=exc.import_traceback)
+        except DockerEngineUnavailable as exc:
+            module.fail_json(msg=str(exc))
+        # An address the engine reports but a proxy entry cannot hold (none expected) is left out quietly.
+        found = parse_addresses(item['address'] for item in container_ipv6_addresses(containers))[0]
+        wanted |= split_by_prefixes(found, prefixes)[0]
+    return wanted
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            interface=dict(type='str', required=True, aliases=['dev']),
+            addresses=dict(type='list', elements='str', default=[]),
+            from_containers=dict(type='bool', default=False),
+            prefixes=dict(type='list', elements='str', default=[]),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            exclusive=dict(type='bool', default=False),
+            protocol=dict(type='int', default=DEFAULT_PROTOCOL),
+            docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
+            docker_timeout=dict(type='int', default=60),
+        ),
+        supports_check_mode=True,
+    )
+    interface = module.params['interface']
+    if not valid_interface_name(interface):
+        module.fail_json(msg='%r is not a valid interface name' % interface)
+    protocol = module.params['protocol']
+    if not 0 <= protocol <= 255:
+        module.fail_json(msg='protocol must be between 0 and 255, not %d' % protocol)
+    prefixes, errors = parse_prefixes(module.params['prefixes'])
+    if errors:
+        module.fail_json(msg='Invalid prefixes: %s' % '; '.join(errors))
+    if module.params['exclusive'] and not prefixes:
+        module.fail_json(msg='exclusive=true needs prefixes: the address space in which unwanted entries are removed')
+
+    wanted = wanted_addresses(module, prefixes)
+    ip_bin = module.get_bin_path('ip', required=True)
+    try:
+        current_entries = read_proxy_entries(module, ip_bin, interface)
+    except IprouteError as exc:
+        module.fail_json(**exc.fail_kwargs())
+    current = current_addresses(entry['address'] for entry in current_entries)
+
+    changes = plan(current, wanted, prefixes, module.params['state'], module.params['exclusive'])
+    if changes.changed and not module.check_mode:
+        lines = neigh_proxy_batch(interface, as_strings(changes.to_add), as_strings(changes.to_remove), protocol)
+        try:
+            run_batch(module, ip_bin, lines)
+        except IprouteError as exc:
+            module.fail_json(**exc.fail_kwargs())
+
+    after = as_strings(changes.after)
+    module.exit_json(
+        changed=changes.changed,
+        added=as_strings(changes.to_add),
+        removed=as_strings(changes.to_remove),
+        entries=after,
+        # Text, one address a line: Ansible's callbacks render str (and dict) diffs, but fail on lists.
+        diff=dict(
+            before=''.join(address + '\n' for address in as_strings(changes.before)),
+            after=''.join(address + '\n' for address in after),
+            before_header='proxy entries of %s' % interface,
+            after_header='proxy entries of %s' % interface,
+        ),
+    )
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,174 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils import _ndp_proxy as ndp
+
+
+def a(text):
+    return ipaddress.IPv6Address(text)
+
+
+def addrs(*texts):
+    return {a(text) for text in texts}
+
+
+SLICE = [ipaddress.IPv6Network('2001:db8:ab11:0:8000::/66')]
+IN1, IN2, IN3 = '2001:db8:ab11:0:8000::1', '2001:db8:ab11:0:8000::2', '2001:db8:ab11:0:8000::3'
+OUT1, OUT2 = '2001:db8:ab11::5', '2001:db8:ab11:0:c000::7'  # the LAN /64 outside docker1's slice
+
+
+# Each row: state, exclusive, prefixes, current, wanted, expected to_add, expected to_remove.
+# "wanted" is what the module hands over: listed and container addresses, already filtered to prefixes.
+PLAN_CASES = [
+    # present, not exclusive: add the missing, touch nothing else
+    ('present', False, SLICE, [IN1, OUT1], [IN1, IN2], [IN2], []),
+    ('present', False, SLICE, [IN1, IN2], [IN1, IN2], [], []),
+    ('present', False, [], [OUT1], [OUT2], [OUT2], []),  # no prefixes: no limit
+    ('present', False, SLICE, [IN1, IN3, OUT1], [IN1], [], []),  # stale IN3 stays without exclusive
+    # present, exclusive: also remove the unwanted inside the prefixes, never outside
+    ('present', True, SLICE, [IN1, IN3, OUT1], [IN1, IN2], [IN2], [IN3]),
+    ('present', True, SLICE, [IN1, OUT1, OUT2], [IN1], [], []),
+    ('present', True, SLICE, [IN1, IN2, OUT1], [], [], [IN1, IN2]),  # nothing wanted: empty the slice
+    ('present', True, SLICE, [], [], [], []),
+    # absent, not exclusive: remove the wanted that exist
+    ('absent', False, SLICE, [IN1, IN2, OUT1], [IN1, IN3], [], [IN1]),
+    ('absent', False, SLICE, [IN2, OUT1], [IN1], [], []),
+    ('absent', False, [], [OUT1, OUT2], [OUT2], [], [OUT2]),
+    # absent, exclusive: every entry inside the prefixes goes, outside stays
+    ('absent', True, SLICE, [IN1, IN2, OUT1], [], [], [IN1, IN2]),
+    ('absent', True, SLICE, [IN1, OUT1], [IN1, IN3], [], [IN1]),
+    ('absent', True, SLICE, [OUT1], [], [], []),
+]
+
+
+@pytest.mark.parametrize('state, exclusive, prefixes, current, wanted, to_add, to_remove', PLAN_CASES)
+def test_plan(state, exclusive, prefixes, current, wanted, to_add, to_remove):
+    result = ndp.plan(addrs(*current), addrs(*wanted), prefixes, state, exclusive)
+    assert ndp.as_strings(result.to_add) == to_add
+    assert ndp.as_strings(result.to_remove) == to_remove
+    assert result.changed == bool(to_add or to_remove)
+    assert set(result.after) == (addrs(*current) - addrs(*to_remove)) | addrs(*to_add)
+
+
+def test_plan_sorts_numerically():
+    current = addrs('2001:db8::10', '2001:db8::9', '2001:db8::a')
+    result = ndp.plan(current, addrs('2001:db8::1'), [], 'present', False)
+    assert ndp.as_strings(result.before) == ['2001:db8::9', '2001:db8::a', '2001:db8::10']
+    assert ndp.as_strings(result.after) == ['2001:db8::1', '2001:db8::9', '2001:db8::a', '2001:db8::10']
+
+
+def test_plan_exclusive_needs_prefixes():
+    with pytest.raises(ValueError):
+        ndp.plan(set(), set(), [], 'present', True)
+
+
+def test_plan_unknown_state():
+    with pytest.raises(ValueError):
+        ndp.plan(set(), set(), SLICE, 'latest', False)
+
+
+@pytest.mark.parametrize('value, canonical', [
+    ('2001:db8:ab11:0:8000::5', '2001:db8:ab11:0:8000::5'),
+    ('2001:DB8:AB11:0000:8000:0000:0000:0005', '2001:db8:ab11:0:8000::5'),
+    (' 2001:db8::1 ', '2001:db8::1'),
+    ('2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'),  # RFC 5952: a single zero field is not shortened
+    ('fe80::1', 'fe80::1'),
+])
+def test_parse_address_canonical(value, canonical):
+    assert ndp.parse_address(value).compressed == canonical
+
+
+@pytest.mark.parametrize('value, message', [
+    ('192.0.2.1', 'is not an IPv6 address'),
+    ('2001:db8::1/64', 'is a prefix'),
+    ('bogus', 'is not an IPv6 address'),
+    ('', 'is not an IPv6 address'),
+    ('ff02::1', 'cannot be proxied'),
+    ('::', 'cannot be proxied'),
+    ('::1', 'cannot be proxied'),
+])
+def test_parse_address_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        ndp.parse_address(value)
+
+
+def test_parse_addresses_collects_every_error():
+    parsed, errors = ndp.parse_addresses(['2001:db8::1', 'x', '2001:db8::/64'])
+    assert ndp.as_strings(parsed) == ['2001:db8::1']
+    assert len(errors) == 2
+
+
+def test_current_addresses_accepts_whatever_the_kernel_holds():
+    # Hand-made entries the module would refuse to add still count as current (and can be removed).
+    assert ndp.as_strings(ndp.current_addresses(['ff02::1', '::ffff:192.0.2.1'])) == ['ff02::1', '::ffff:c000:201']
+
+
+@pytest.mark.parametrize('value, message', [
+    ('2001:db8:ab11::1/64', r'host bits set; did you mean 2001:db8:ab11::/64\?'),
+    ('192.0.2.0/24', 'is not an IPv6 prefix'),
+    ('nope', 'is not an IPv6 prefix'),
+])
+def test_parse_prefix_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        ndp.parse_prefix(value)
+
+
+def test_parse_prefixes():
+    prefixes, errors = ndp.parse_prefixes(['2001:DB8:AB11:0:8000::/66', '2001:db8:cd11::/64', 'x'])
+    assert [p.compressed for p in prefixes] == ['2001:db8:ab11:0:8000::/66', '2001:db8:cd11::/64']
+    assert errors == ["'x' is not an IPv6 prefix"]
+
+
+def test_split_by_prefixes():
+    inside, outside = ndp.split_by_prefixes(addrs(IN1, OUT1, OUT2), SLICE)
+    assert inside == addrs(IN1)
+    assert outside == addrs(OUT1, OUT2)
+    assert ndp.split_by_prefixes(addrs(IN1, OUT1), []) == (addrs(IN1, OUT1), set())
+
+
+def test_slice_boundaries():
+    # /66 at :8000:: covers :8000:: up to :bfff:ffff:ffff:ffff; :c000:: is docker2's slice.
+    assert ndp.in_prefixes(a('2001:db8:ab11:0:bfff:ffff:ffff:ffff'), SLICE)
+    assert not ndp.in_prefixes(a('2001:db8:ab11:0:c000::'), SLICE)
+    assert not ndp.in_prefixes(a('2001:db8:ab11:0:7fff:ffff:ffff:ffff'), SLICE)
+
+
+# Property test: a small address space (one /120 split in two halves, prefix = the lower half) so that
+# current, wanted and the prefix overlap often.
+BASE = int(ipaddress.IPv6Address('2001:db8:ab11::'))
+HALF = [ipaddress.IPv6Network('2001:db8:ab11::/121')]
+address_sets = st.frozensets(st.integers(min_value=0, max_value=255).map(lambda n: ipaddress.IPv6Address(BASE + n)),
+                             max_size=40)
+
+
+@given(current=address_sets, named=address_sets, state=st.sampled_from(['present', 'absent']),
+       exclusive=st.booleans(), limited=st.booleans())
+def test_plan_properties(current, named, state, exclusive, limited):
+    prefixes = HALF if (limited or exclusive) else []
+    wanted = ndp.split_by_prefixes(named, prefixes)[0]
+    result = ndp.plan(current, wanted, prefixes, state, exclusive)
+    after = set(result.after)
+
+    assert not set(result.to_add) & current
+    assert set(result.to_remove) <= current
+    assert after == (current - set(result.to_remove)) | set(result.to_add)
+    assert result.after == sorted(after, key=int) and result.before == sorted(current, key=int)
+    if state == 'present':
+        assert wanted <= after
+    else:
+        assert not wanted & after
+    # Outside the prefixes, only what was named changes.
+    untouched = {x for x in current if not ndp.in_prefixes(x, prefixes)} - wanted
+    assert untouched <= after
+    if exclusive:
+        assert ndp.split_by_prefixes(after, prefixes)[0] == (wanted if state == 'present' else set())
+    # Converged: the same task again changes nothing.
+    assert not ndp.plan(after, wanted, prefixes, state, exclusive).changed
