@@ -13,7 +13,7 @@ description:
     so that the controller can validate the whole site before any host is touched.
   - The engine version comes from the C(dockerd) binary, so it is known even when the engine is stopped.
 author:
-  - dockernet.ipv6 contributors
+  - dockernet.ipv6 contributors (@dockernet)
 options:
   dockerd_path:
     description:

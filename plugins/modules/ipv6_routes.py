@@ -16,7 +16,7 @@ description:
     someone else is an error, not something to replace.
   - Reads the routing table with one C(ip -j) call and applies every change with one C(ip -batch) process.
 author:
-  - dockernet.ipv6 contributors
+  - dockernet.ipv6 contributors (@dockernet)
 options:
   routes:
     description:
@@ -47,7 +47,7 @@ options:
   exclusive:
     description:
       - With O(state=present), also remove routes tagged with O(protocol) that are not in O(routes), on any
-        link: routes the collection installed earlier and no longer wants.
+        link; these are routes the collection installed earlier and no longer wants.
     type: bool
     default: true
   protocol:
