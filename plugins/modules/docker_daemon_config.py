@@ -1,0 +1,364 @@
+#!/usr/bin/python
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: docker_daemon_config
+short_description: Merge settings into the Docker engine's daemon.json, validated by the engine before it is installed
+version_added: 0.1.0
+description:
+  - Sets the top-level keys given in O(settings) in the Docker engine's configuration file and deletes those named in
+    O(remove). Every other key is kept, with its value and its place in the file.
+  - The file is rewritten (JSON, two-space indent, trailing newline) only when a value changes; a file already in the
+    wanted state keeps its formatting.
+  - Before a new file is installed, the engine checks it with C(dockerd --validate --config-file TMP), passing the
+    flags the Docker service already gives dockerd (read from C(systemctl show -p ExecStart) of O(service)), because a
+    key that is also set by a flag (C(hosts) against Debian's C(-H fd://)) is only refused when both are seen. A
+    refused file is never installed; the task fails with the engine's message.
+  - Engines before 23.0 (Debian bookworm's 20.10) cannot validate; the file is installed unchecked and RV(validated)
+    is V(false).
+  - The new file is written next to O(path) and moved into place atomically, owned by root with mode C(0644).
+  - The module does not restart the engine; the new file takes effect at the next start.
+  - RV(previous) holds what the file was before the task; hand it to O(restore) to undo the change, for example when
+    the engine refuses to start with the new file.
+author:
+  - dockernet.ipv6 contributors (@dockernet)
+extends_documentation_fragment:
+  - dockernet.ipv6.attributes
+  - dockernet.ipv6.attributes.ALL
+attributes:
+  platform:
+    support: full
+    platforms: linux
+    description: Target OS/families that can be operated against.
+options:
+  path:
+    description:
+      - The engine's configuration file.
+      - Its directory must exist.
+    type: path
+    default: /etc/docker/daemon.json
+  settings:
+    description:
+      - Top-level daemon.json keys and the values to give them, for example C(ipv6), C(fixed-cidr-v6), C(ip6tables).
+      - A value replaces the key's whole value; nested objects such as C(log-opts) are not merged.
+      - An absent file is created only when there is something to set.
+      - Mutually exclusive with O(restore).
+    type: dict
+  remove:
+    description:
+      - Top-level keys to delete, for example keys this task set earlier and no longer wants.
+      - Keys that are not in the file are ignored. A key cannot be both set and removed.
+      - Mutually exclusive with O(restore).
+    type: list
+    elements: str
+  restore:
+    description:
+      - Put the file back exactly as it was, as returned in RV(previous) by an earlier run; used to roll back.
+      - The restored text is not validated, because it is what the engine ran with before.
+      - Mutually exclusive with O(settings) and O(remove).
+    type: dict
+    suboptions:
+      existed:
+        description:
+          - Whether the file existed. V(false) removes the file.
+        type: bool
+        required: true
+      content:
+        description:
+          - The exact text of the file. Required when O(restore.existed=true).
+        type: str
+  validate:
+    description:
+      - Check a new file with C(dockerd --validate) before installing it, when the engine supports it (23.0 and later).
+      - Validation runs in check mode as well; it writes nothing but a temporary file next to O(path).
+    type: bool
+    default: true
+  service:
+    description:
+      - The systemd unit whose C(ExecStart) flags are passed to C(dockerd --validate).
+      - Environment references in C(ExecStart) (C($DOCKER_OPTS)) and C(--config-file) are left out.
+      - An empty string validates without the service's flags.
+    type: str
+    default: docker.service
+requirements:
+  - The Docker engine (C(dockerd)) on the target for validation and RV(engine_version); without it the file is written
+    unvalidated, with a warning.
+notes:
+  - Only top-level keys are managed; the module does not know which keys a given engine accepts, the engine does.
+  - C(dockerd --validate) does not catch every refusal; for example engine 26.1 passes C(ip6tables=true) without
+    C(experimental=true) but then refuses to start. Restart the engine after a change and restore RV(previous) if it
+    does not come back, as the role C(dockernet.ipv6.daemon) does.
+seealso:
+  - name: Docker daemon configuration file
+    description: The keys daemon.json accepts.
+    link: https://docs.docker.com/reference/cli/dockerd/#daemon-configuration-file
+  - module: ansible.builtin.systemd_service
+"""
+
+EXAMPLES = r"""
+- name: Enable IPv6 on the default bridge, keeping the other settings of daemon.json
+  dockernet.ipv6.docker_daemon_config:
+    settings:
+      ipv6: true
+      fixed-cidr-v6: 2001:db8:ab11:0:8000::/66
+      ip6tables: true
+  register: daemon_json
+
+- name: Drop a key set earlier
+  dockernet.ipv6.docker_daemon_config:
+    remove:
+      - experimental
+
+- name: Restart the engine with the new file
+  ansible.builtin.systemd_service:
+    name: docker
+    state: restarted
+  when: daemon_json is changed
+
+- name: Roll back to the file as it was before the first task
+  dockernet.ipv6.docker_daemon_config:
+    restore: "{{ daemon_json.previous }}"
+"""
+
+RETURN = r"""
+config:
+  description:
+    - The configuration the file holds after the task (predicted in check mode).
+    - With O(restore), the restored file's configuration; empty when the file is removed or is not JSON.
+  returned: always
+  type: dict
+  sample:
+    log-driver: json-file
+    ipv6: true
+    fixed-cidr-v6: 2001:db8:ab11:0:8000::/66
+    ip6tables: true
+previous:
+  description:
+    - The file before the task, in the form O(restore) takes, to undo the task.
+  returned: always
+  type: dict
+  contains:
+    existed:
+      description: Whether the file existed.
+      type: bool
+      returned: always
+      sample: true
+    content:
+      description: The file's exact text; null when it did not exist.
+      type: str
+      returned: always
+      sample: "{\n  \"log-driver\": \"json-file\"\n}\n"
+validated:
+  description:
+    - Whether the engine checked the new file with C(dockerd --validate) and accepted it.
+    - V(false) when nothing changed, with O(restore), with O(validate=false), or when the engine cannot validate.
+  returned: always
+  type: bool
+  sample: true
+engine_version:
+  description: The version C(dockerd --version) reports, without distribution suffix; null when dockerd is not found.
+  returned: always
+  type: str
+  sample: 26.1.5
+validate_command:
+  description: The command that checked the new file, with the temporary file's name; empty when none ran.
+  returned: always
+  type: list
+  elements: str
+  sample: [/usr/sbin/dockerd, --validate, -H, "fd://", --containerd=/run/containerd/containerd.sock, --config-file,
+           /etc/docker/.daemon.json.a1b2c3.tmp]
+path:
+  description: The configuration file.
+  returned: always
+  type: str
+  sample: /etc/docker/daemon.json
+diff:
+  description: The file's text before and after (predicted in check mode); an absent file is an empty text.
+  returned: always
+  type: dict
+  contains:
+    before:
+      description: Before the change.
+      type: str
+      returned: always
+      sample: "{\n  \"log-driver\": \"json-file\"\n}\n"
+    after:
+      description: After the change.
+      type: str
+      returned: always
+      sample: "{\n  \"log-driver\": \"json-file\",\n  \"ipv6\": true\n}\n"
+    before_header:
+      description: The file, marked C((absent)) when it did not exist.
+      type: str
+      returned: always
+      sample: /etc/docker/daemon.json
+    after_header:
+      description: The file, marked C((absent)) when it is removed.
+      type: str
+      returned: always
+      sample: /etc/docker/daemon.json
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes, to_native
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config import (
+    DaemonConfigError,
+    diff,
+    parse_engine_version,
+    plan_merge,
+    plan_restore,
+    previous,
+    service_flags,
+    supports_validate,
+    validate_argv,
+    validation_message,
+)
+
+C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
+
+
+def read_text(module, path):
+    """The file's text, or None when it does not exist."""
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read().decode('utf-8')
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        module.fail_json(msg='Cannot read %s: %s; it was left untouched' % (path, to_native(exc)))
+
+
+def engine_version(module, dockerd):
+    if dockerd is None:
+        return None
+    rc, out, err = module.run_command([dockerd, '--version'], environ_update=C_LOCALE)
+    return parse_engine_version(out) if rc == 0 else None
+
+
+def flags_of_service(module, service):
+    if not service:
+        return []
+    systemctl = module.get_bin_path('systemctl')
+    if systemctl is None:
+        module.warn('systemctl not found: validating without the flags of %s' % service)
+        return []
+    rc, out, err = module.run_command([systemctl, 'show', '-p', 'ExecStart', '--value', service],
+                                      environ_update=C_LOCALE)
+    if rc != 0:
+        module.warn('Cannot read ExecStart of %s (%s): validating without its flags' % (service, err.strip()))
+        return []
+    return service_flags(out)
+
+
+def write_temp(module, path, text):
+    """A new file next to ``path``, so that the final move is a rename on the same file system."""
+    directory = os.path.dirname(path) or '.'
+    if not os.path.isdir(directory):
+        module.fail_json(msg='Directory %s of %s does not exist; is the Docker engine installed?' % (directory, path))
+    fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(to_bytes(text, errors='surrogate_or_strict'))
+        os.chmod(temp_path, 0o644)
+    except OSError as exc:
+        os.unlink(temp_path)
+        module.fail_json(msg='Cannot write a temporary file next to %s: %s' % (path, to_native(exc)))
+    return temp_path
+
+
+def validate(module, dockerd, temp_path, path):
+    """Run dockerd --validate on the temporary file; fail the task (removing the file) if the engine refuses it."""
+    argv = validate_argv(dockerd, flags_of_service(module, module.params['service']), temp_path)
+    rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+    if rc != 0:
+        # The caller's finally removes the temporary file.
+        module.fail_json(
+            msg='The Docker engine refuses the new %s, which was not installed: %s'
+                % (path, validation_message(err + '\n' + out, temp_path, path)),
+            validate_command=argv, rc=rc, stdout=out, stderr=err,
+        )
+    return argv
+
+
+def install(module, temp_path, path):
+    module.atomic_move(temp_path, path)
+    # atomic_move keeps the old file's owner and mode; daemon.json is root's, readable by all.
+    module.set_mode_if_different(path, '0644', False)
+    if os.geteuid() == 0:
+        module.set_owner_if_different(path, 'root', False)
+        module.set_group_if_different(path, 'root', False)
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', default='/etc/docker/daemon.json'),
+            settings=dict(type='dict'),
+            remove=dict(type='list', elements='str'),
+            restore=dict(type='dict', options=dict(
+                existed=dict(type='bool', required=True),
+                content=dict(type='str'),
+            )),
+            validate=dict(type='bool', default=True),
+            service=dict(type='str', default='docker.service'),
+        ),
+        mutually_exclusive=[('restore', 'settings'), ('restore', 'remove')],
+        required_one_of=[('settings', 'remove', 'restore')],
+        supports_check_mode=True,
+    )
+    path = module.params['path']
+    restore = module.params['restore']
+    before_text = read_text(module, path)
+    try:
+        if restore is not None:
+            plan = plan_restore(before_text, restore['existed'], restore['content'], path)
+        else:
+            plan = plan_merge(before_text, module.params['settings'] or {}, module.params['remove'] or [], path)
+    except DaemonConfigError as exc:
+        module.fail_json(msg=str(exc), path=path)
+
+    dockerd = module.get_bin_path('dockerd', opt_dirs=['/usr/sbin', '/usr/bin', '/usr/local/bin'])
+    version = engine_version(module, dockerd)
+    validated = False
+    validate_command = []
+    if plan.changed and plan.after_text is not None:
+        temp_path = write_temp(module, path, plan.after_text)
+        try:
+            if restore is None and module.params['validate']:
+                if dockerd is None:
+                    module.warn('dockerd not found: %s is installed without validation' % path)
+                elif not supports_validate(version):
+                    module.warn('Docker engine %s cannot validate a configuration (23.0 and later can): %s is '
+                                'installed without validation' % (version or '(unknown version)', path))
+                else:
+                    validate_command = validate(module, dockerd, temp_path, path)
+                    validated = True
+            if not module.check_mode:
+                install(module, temp_path, path)
+        finally:
+            if os.path.exists(temp_path):
+                os.unlink(temp_path)
+    elif plan.changed and not module.check_mode:
+        os.unlink(path)
+
+    module.exit_json(
+        changed=plan.changed,
+        path=path,
+        config=plan.config,
+        previous=previous(before_text),
+        validated=validated,
+        engine_version=version,
+        validate_command=validate_command,
+        diff=diff(plan, path),
+    )
+
+
+if __name__ == '__main__':
+    main()
