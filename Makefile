@@ -7,7 +7,7 @@ HOSTS ?= 2
 ENGINE ?= trixie
 LAB ?= dockernet
 # Engines the molecule scenarios run on: scenario:engine pairs.
-MOLECULE_RUNS ?= lab:trixie default:bookworm default:trixie default:forky routed:forky
+MOLECULE_RUNS ?= lab:trixie modules:forky default:bookworm default:trixie default:forky routed:forky
 
 CACHE := $(CURDIR)/.cache
 VENV := $(CACHE)/venv
