@@ -55,6 +55,7 @@ if [[ "${suite}" == "bookworm" ]]; then
   hooks+=(
     --customize-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/runc'
     --customize-hook="upload ${here}/runc-capwrap /usr/sbin/runc"
+    --customize-hook="upload ${here}/runc_capwrap.py /usr/sbin/runc_capwrap.py"
     --customize-hook='chmod 0755 "$1/usr/sbin/runc"'
   )
 fi

@@ -322,7 +322,7 @@ host_image_hash() {
     echo "suite=${ENGINE}"
     echo "mirror=${DOCKERNET_LAB_MIRROR:-http://deb.debian.org/debian}"
     cat "${HERE}/packages.txt" "${HERE}/build-image.sh"
-    [[ "${ENGINE}" == bookworm ]] && cat "${HERE}/runc-capwrap"
+    [[ "${ENGINE}" == bookworm ]] && cat "${HERE}/runc-capwrap" "${HERE}/runc_capwrap.py"
   } | sha256sum | cut -c1-12
 }
 
