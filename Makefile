@@ -6,8 +6,9 @@ SHELL := /bin/bash
 HOSTS ?= 2
 ENGINE ?= trixie
 LAB ?= dockernet
-# Engines the molecule scenarios run on: scenario:engine pairs.
+# Engines the molecule scenarios run on: scenario:engine pairs, and the lab instance they run in.
 MOLECULE_RUNS ?= lab:trixie modules:forky default:bookworm default:trixie default:forky routed:forky
+MOLECULE_LAB ?= molecule
 
 CACHE := $(CURDIR)/.cache
 VENV := $(CACHE)/venv
@@ -58,15 +59,15 @@ unit: venv
 
 molecule: venv
 	@echo "== molecule scenarios: $(MOLECULE_RUNS)"
-	LAB=molecule tools/lab/lab.sh engine-up
+	LAB=$(MOLECULE_LAB) tools/lab/lab.sh engine-up
 	for run in $(MOLECULE_RUNS); do \
 	  scenario=$${run%%:*}; engine=$${run##*:}; \
 	  echo "== molecule $$scenario on $$engine"; \
-	  LAB=molecule ENGINE=$$engine tools/lab/lab.sh image; \
-	  DOCKER_HOST=$$(LAB=molecule tools/lab/lab.sh docker-host) DOCKERNET_ENGINE=$$engine \
+	  LAB=$(MOLECULE_LAB) ENGINE=$$engine tools/lab/lab.sh image; \
+	  DOCKER_HOST=$$(LAB=$(MOLECULE_LAB) tools/lab/lab.sh docker-host) DOCKERNET_ENGINE=$$engine \
 	    $(BIN)/molecule test -s $$scenario; \
 	done
-	LAB=molecule tools/lab/lab.sh down
+	LAB=$(MOLECULE_LAB) tools/lab/lab.sh down
 
 rollout: venv lab-up
 	$(BIN)/ansible-playbook -i inventory/lab playbooks/site.yml
