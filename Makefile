@@ -19,7 +19,7 @@ LABCTL := HOSTS=$(HOSTS) ENGINE=$(ENGINE) LAB=$(LAB) tools/lab/lab.sh
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv test lint sanity unit molecule rollout lab-up lab-down lab-status bench build changelog
+.PHONY: help venv test lint sanity unit package molecule rollout lab-up lab-down lab-status bench build changelog
 
 help:
 	@echo "make rollout   lab up (HOSTS=$(HOSTS), ENGINE=$(ENGINE)), playbooks/site.yml on it, reachability matrix"
@@ -31,7 +31,7 @@ help:
 venv:
 	@tools/bootstrap.sh
 
-test: lint sanity unit molecule
+test: lint sanity unit package molecule
 	@echo "make test: all passed"
 
 lint: venv
@@ -86,3 +86,14 @@ bench: venv
 
 build: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path $(CACHE)/build .
+
+# The tarball installs into an empty collections path, and ansible-doc finds every module, filter and role.
+package: build
+	@echo "== build, install from the tarball, ansible-doc"
+	rm -rf "$(CACHE)/install-check"
+	cd /tmp && ANSIBLE_CONFIG= $(BIN)/ansible-galaxy collection install --offline --no-deps --force \
+	  -p "$(CACHE)/install-check" "$(CACHE)/build/dockernet-ipv6-$$(sed -n 's/^version: //p' $(CURDIR)/galaxy.yml).tar.gz"
+	cd /tmp && for kind in module:plugins/modules/*.py filter:plugins/filter/*.py role:roles/*/meta/argument_specs.yml; do \
+	  want=$$(cd $(CURDIR) && ls $${kind#*:} | wc -l); kind=$${kind%%:*}; \
+	  got=$$(ANSIBLE_CONFIG= ANSIBLE_COLLECTIONS_PATH="$(CACHE)/install-check" $(BIN)/ansible-doc -t $$kind -l dockernet.ipv6 | grep -c '^dockernet\.ipv6\.'); \
+	  echo "ansible-doc -t $$kind: $$got of $$want documented"; [[ $$got == "$$want" ]]; done
