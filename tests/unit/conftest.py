@@ -12,7 +12,7 @@ from pathlib import Path
 
 def _collections_root() -> Path | None:
     here = Path(__file__).absolute()
-    repo = here.parents[4]
+    repo = here.parents[2]
     # The working directory's logical path ($PWD) keeps the symlink .cache/collections/.../ipv6 that the
     # resolved __file__ loses; the repository's own .cache/collections is the last resort.
     paths = [here, Path(os.environ.get("PWD", str(here))), repo / ".cache" / "collections" / "ansible_collections"]
