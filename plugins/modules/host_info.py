@@ -9,8 +9,9 @@ module: host_info
 short_description: Read what the site planner needs to know about a Docker host
 version_added: 0.1.0
 description:
-  - Reads, without changing anything, the network interfaces of a host and the version of its Docker engine,
-    so that the controller can validate the whole site before any host is touched.
+  - Reads, without changing anything, the network interfaces of a host, which of them take their
+    configuration from router advertisements, and the version of its Docker engine, so that the controller
+    can validate the whole site before any host is touched.
   - The engine version comes from the C(dockerd) binary, so it is known even when the engine is stopped.
 author:
   - dockernet.ipv6 contributors (@dockernet)
@@ -50,6 +51,15 @@ interfaces:
   type: list
   elements: str
   sample: [lo, eth0, docker0]
+ra_interfaces:
+  description:
+    - Interfaces configured from router advertisements (holding an address made from an advertised prefix, or
+      a route learnt from an advertisement). Forwarding would make the kernel ignore further advertisements
+      on them unless C(accept_ra) is 2.
+  returned: success
+  type: list
+  elements: str
+  sample: []
 engine_version:
   description: Version of the Docker engine binary, without distribution suffixes; null when there is none.
   returned: success
@@ -57,21 +67,14 @@ engine_version:
   sample: 26.1.5
 """
 
-import json
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON
-
-# "Docker version 26.1.5+dfsg1, build a72d7cd" -> 26.1.5
-_ENGINE_VERSION = re.compile(r'Docker version (\d+\.\d+\.\d+)')
-
-
-def parse_engine_version(text: str) -> str | None:
-    """The x.y.z version in ``dockerd --version`` output, or None."""
-    match = _ENGINE_VERSION.search(text)
-    return match.group(1) if match else None
+from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    interface_names,
+    parse_engine_version,
+    ra_interfaces,
+)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON, IprouteError, run_json
 
 
 def main() -> None:
@@ -80,13 +83,11 @@ def main() -> None:
         supports_check_mode=True,
     )
     ip_bin = module.get_bin_path('ip', required=True)
-    rc, out, err = module.run_command([ip_bin, '-j', 'link', 'show'], environ_update=IP_ENVIRON)
-    if rc != 0:
-        module.fail_json(msg='Could not list network interfaces: %s' % err.strip(), rc=rc)
     try:
-        interfaces = [link['ifname'] for link in json.loads(out)]
-    except (ValueError, KeyError, TypeError) as exc:
-        module.fail_json(msg='Could not parse the output of ip -j link show: %s' % exc)
+        links = run_json(module, [ip_bin, '-j', 'addr', 'show'])
+        ra_routes = run_json(module, [ip_bin, '-j', '-6', 'route', 'show', 'proto', 'ra'])
+    except IprouteError as exc:
+        module.fail_json(**exc.fail_kwargs())
 
     engine_version = None
     dockerd = module.get_bin_path(module.params['dockerd_path'])
@@ -94,7 +95,8 @@ def main() -> None:
         rc, out, err = module.run_command([dockerd, '--version'], environ_update=IP_ENVIRON)
         if rc == 0:
             engine_version = parse_engine_version(out)
-    module.exit_json(changed=False, interfaces=interfaces, engine_version=engine_version)
+    module.exit_json(changed=False, interfaces=interface_names(links), ra_interfaces=ra_interfaces(links, ra_routes),
+                     engine_version=engine_version)
 
 
 if __name__ == '__main__':

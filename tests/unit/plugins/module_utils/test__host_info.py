@@ -1,0 +1,55 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    interface_names,
+    parse_engine_version,
+    ra_interfaces,
+)
+
+# `ip -j addr show` (iproute2 6.1) in a network namespace: lo, a veth with an address of finite lifetime (as
+# SLAAC makes them) and one with a static address.
+LINKS = json.loads("""[
+ {"ifindex":1,"ifname":"lo","flags":["LOOPBACK"],"addr_info":[]},
+ {"ifindex":2,"ifname":"hb","flags":["BROADCAST"],"addr_info":[
+   {"family":"inet6","local":"2001:db8:ab11::2","prefixlen":64,"scope":"global","valid_life_time":4294967295}]},
+ {"ifindex":3,"ifname":"ha","flags":["BROADCAST"],"addr_info":[
+   {"family":"inet6","local":"2001:db8:ab11::5","prefixlen":64,"scope":"global","nodad":true,"dynamic":true,
+    "valid_life_time":100,"preferred_life_time":100},
+   {"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link","dynamic":true}]}
+]""")
+
+
+@pytest.mark.parametrize('text, version', [
+    ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5'),
+    ('Docker version 20.10.24+dfsg1, build 5d6db84\n', '20.10.24'),
+    ('Docker version 28.5.2, build 89c5e8f\n', '28.5.2'),
+    ('dockerd: command not found', None),
+])
+def test_parse_engine_version(text, version):
+    assert parse_engine_version(text) == version
+
+
+def test_interface_names_keep_the_kernel_order():
+    assert interface_names(LINKS) == ['lo', 'hb', 'ha']
+
+
+def test_a_dynamic_global_address_marks_the_link():
+    assert ra_interfaces(LINKS, []) == ['ha']
+
+
+def test_a_static_link_with_only_a_dynamic_link_local_address_does_not_count():
+    links = [{'ifname': 'eth0', 'addr_info': [{'family': 'inet6', 'scope': 'link', 'dynamic': True}]}]
+    assert ra_interfaces(links, []) == []
+
+
+def test_a_route_learnt_from_an_advertisement_marks_its_link_once():
+    routes = [{'dst': 'default', 'gateway': 'fe80::1', 'dev': 'hb', 'protocol': 'ra'},
+              {'dst': '2001:db8:ab11::/64', 'dev': 'ha', 'protocol': 'ra'}]
+    assert ra_interfaces(LINKS, routes) == ['ha', 'hb']
