@@ -17,7 +17,7 @@ def reachability_matrix(results: t.Any, hosts: t.Any) -> dict[str, t.Any]:
         raise AnsibleFilterError('reachability_matrix: the input must map each source host to its results')
     hosts = [str(host) for host in hosts]
     width = max([len(host) for host in hosts] + [len('from \\ to')])
-    lines = [' '.join(['from \\ to'.ljust(width)] + [host.ljust(width) for host in hosts])]
+    lines = [' '.join(['from \\ to'.ljust(width)] + [host.ljust(width) for host in hosts]).rstrip()]
     gaps = []
     for source in hosts:
         row = [source.ljust(width)]
