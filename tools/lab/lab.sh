@@ -465,6 +465,9 @@ write_inventory() {
     echo "      vars:"
     echo "        ansible_connection: community.docker.docker"
     echo "        ansible_docker_extra_args: \"-H unix://${SOCK}\""
+    # Pipelining sends each module over the stdin of one exec instead of put + chmod + run + remove:
+    # about half the fixed cost of a task here (docs/performance.md, section 3).
+    echo "        ansible_pipelining: true"
     echo "        ansible_python_interpreter: /usr/bin/python3"
     echo "        dockernet_lan_interface: eth0"
     echo "        dockernet_lan_prefix: \"${LAN_SUBNET}\""
