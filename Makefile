@@ -19,7 +19,7 @@ LABCTL := HOSTS=$(HOSTS) ENGINE=$(ENGINE) LAB=$(LAB) tools/lab/lab.sh
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv test lint sanity unit package molecule rollout lab-up lab-down lab-status bench build changelog
+.PHONY: help venv test lint sanity unit package molecule reliability reliability-check rollout lab-up lab-down lab-status bench build changelog
 
 help:
 	@echo "make rollout   lab up (HOSTS=$(HOSTS), ENGINE=$(ENGINE)), playbooks/site.yml on it, reachability matrix"
@@ -31,7 +31,7 @@ help:
 venv:
 	@tools/bootstrap.sh
 
-test: lint sanity unit package molecule
+test: lint sanity unit package molecule reliability-check
 	@echo "make test: all passed"
 
 lint: venv
@@ -68,6 +68,15 @@ molecule: venv
 	    $(BIN)/molecule test -s $$scenario; \
 	done
 	LAB=$(MOLECULE_LAB) tools/lab/lab.sh down
+
+# Bad input, faults, nothing lost, check mode and security on lab hosts of every engine generation.
+# `reliability` also rewrites the result tables in docs/reliability.md; `make test` leaves the docs alone.
+RELIABILITY_ENGINES ?= bookworm,trixie,forky
+reliability: venv
+	$(BIN)/python tests/reliability/run.py --engines $(RELIABILITY_ENGINES)
+
+reliability-check: venv
+	$(BIN)/python tests/reliability/run.py --engines $(RELIABILITY_ENGINES) --no-doc
 
 rollout: venv lab-up
 	$(BIN)/ansible-playbook -i inventory/lab playbooks/site.yml
