@@ -527,7 +527,7 @@ def render() -> str:
             data[name] = json.loads(path.read_text())
     out = ["# Performance", "",
            "Written by `make bench` (`bench/run.py`); do not edit by hand — change bench/ and run it again.",
-           "Machine: 2 cores, shared with other test suites running their own labs at the same time, so absolute",
+           "Machine: 2 cores, shared (other test suites may run their own labs at the same time), so absolute",
            "figures are noisy; every figure is a median (min–max, n runs) and every comparison is a ratio of two",
            "things measured side by side in the same run (A B A B …). The lab hosts are privileged containers of",
            "an isolated outer engine (docs/lab.md), reached with the `community.docker.docker` connection unless",
@@ -778,9 +778,10 @@ def render_growth(d):
     lines = [
         "## 4. Growth with hosts", "",
         f"{_stamp(d)}. First run of site.yml on a fresh lab of N hosts, forks = max(N, 16), variant "
-        f"`{d['variant']}`, one run per size (time-boxed), run while the machine's load varied between about 10 and 24: "
-        "read the ratio with that in mind. What grows: tasks (the same per host, so N× in total), round trips through the one",
-        "outer engine, and the CPU of the 2-core machine that runs every host's module processes.", "",
+        f"`{d['variant']}`, the sizes alternating in each repetition. What grows: tasks (the same per host, so N× in",
+        "total), round trips through the one outer engine, and the CPU of the 2-core machine that runs every host's",
+        "module processes and engine: with 8 hosts on 2 cores the work of the hosts themselves is serialised, so",
+        "wall time grows close to linearly here; on separate machines only the controller's share would grow.", "",
         "| hosts | first run | tasks per host | lab up (not in the figure) |", "|---|---|---|---|",
     ]
     for s in sizes:
