@@ -29,3 +29,12 @@ attributes:
   idempotent:
     support: full
 """
+
+    LINUX = r"""
+options: {}
+attributes:
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: linux
+"""

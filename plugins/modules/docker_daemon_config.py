@@ -28,11 +28,7 @@ author:
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.ALL
-attributes:
-  platform:
-    support: full
-    platforms: linux
-    description: Target OS/families that can be operated against.
+  - dockernet.ipv6.attributes.LINUX
 options:
   path:
     description:

@@ -23,6 +23,7 @@ options:
     default: dockerd
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
+  - dockernet.ipv6.attributes.LINUX
 attributes:
   check_mode:
     support: full

@@ -59,6 +59,7 @@ options:
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.ALL
+  - dockernet.ipv6.attributes.LINUX
 requirements:
   - iproute2 with JSON output (C(ip -j)) on the managed host
 seealso:
