@@ -1,8 +1,8 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Private logic of dockernet.ipv6.docker_daemon_config: merging settings into a daemon.json text,
-planning a restore, and reading what dockerd and systemd print.
+"""Private logic of dockernet.ipv6.docker_daemon_config: merging settings and IPv6 address pools into a daemon.json
+text, planning a restore, and reading what dockerd and systemd print.
 
 Pure functions over text and dicts; nothing here touches a file or runs a command. Nothing outside this
 collection may rely on this file.
@@ -10,16 +10,34 @@ collection may rely on this file.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Tuple, Union
 
 # dockerd learnt `--validate` in 23.0; 20.10 (Debian bookworm) has no way to check a file without starting.
 VALIDATE_SINCE = (23, 0)
 
 # Flags that name the file to read: validation passes its own --config-file, so the service's must go.
 _CONFIG_FILE_FLAGS = ('--config-file',)
+
+ADDRESS_POOLS_KEY = 'default-address-pools'
+
+# The engine's built-in local-scope pools, which it uses while default-address-pools is absent or empty. Setting the
+# key replaces all of them, so they are written out with the IPv6 pools to keep IPv4 networks working. From moby/moby
+# libnetwork/ipamutils/utils.go, localScopeDefaultNetworks; the same in v20.10.24, v26.1.5, v27.0.1 and v28.5.2.
+ENGINE_IPV4_ADDRESS_POOLS = (
+    {'base': '172.17.0.0/16', 'size': 16},
+    {'base': '172.18.0.0/16', 'size': 16},
+    {'base': '172.19.0.0/16', 'size': 16},
+    {'base': '172.20.0.0/14', 'size': 16},
+    {'base': '172.24.0.0/14', 'size': 16},
+    {'base': '172.28.0.0/14', 'size': 16},
+    {'base': '192.168.0.0/16', 'size': 20},
+)
 
 
 class DaemonConfigError(Exception):
@@ -79,10 +97,144 @@ def merge(current: dict, settings: dict, remove: list[str]) -> dict:
     return merged
 
 
-def plan_merge(before_text: str | None, settings: dict, remove: list[str], path: str) -> Plan:
-    """Merge ``settings`` into the file's text. The text is rewritten only when the configuration changes, so
-    a file already in the wanted state keeps its formatting; an absent file is created only to hold settings."""
+# What an entry of default-address-pools means to the engine: the base prefix and the length of its subnets.
+PoolMeaning = Tuple[Union[ipaddress.IPv4Network, ipaddress.IPv6Network], int]
+
+
+def pool_entry(base: ipaddress.IPv6Network, size: int) -> dict:
+    """An entry as the module writes it: the base in its canonical (compressed, lower-case) form."""
+    return {'base': str(base), 'size': size}
+
+
+def _ipv6_prefix(text, where: str) -> ipaddress.IPv6Network:
+    """One of the option's prefixes. Host bits are refused rather than masked: 2001:db8::1/64 is more likely a typo
+    than a way of writing 2001:db8::/64."""
+    if not isinstance(text, str):
+        raise DaemonConfigError('%s: %r is not an IPv6 prefix' % (where, text))
+    try:
+        prefix = ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        raise DaemonConfigError('%s: %r is not an IPv6 prefix (%s)' % (where, text, exc))
+    if prefix.version != 6:
+        raise DaemonConfigError('%s: %s is an IPv4 prefix; only IPv6 pools are managed' % (where, text))
+    return prefix
+
+
+def _is_int(value) -> bool:
+    # JSON true is a bool, which Python counts as an int; dockerd does not.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_wanted_pools(pools: list[dict]) -> list[PoolMeaning]:
+    """The pools of the option ``ipv6_address_pools``, checked, in their order."""
+    wanted: list[PoolMeaning] = []
+    for index, pool in enumerate(pools):
+        where = 'ipv6_address_pools[%d]' % index
+        if not isinstance(pool, dict) or set(pool) != {'base', 'size'}:
+            raise DaemonConfigError('%s: %r must have exactly the keys base and size' % (where, pool))
+        base = _ipv6_prefix(pool['base'], where + '.base')
+        size = pool['size']
+        if not _is_int(size) or not base.prefixlen < size <= base.max_prefixlen:
+            raise DaemonConfigError('%s: size %r must be a prefix length longer than the base %s and at most 128'
+                                    % (where, size, base))
+        if (base, size) in wanted:
+            raise DaemonConfigError('%s: %s size %d is listed twice' % (where, base, size))
+        wanted.append((base, size))
+    return wanted
+
+
+def parse_scope(scope: Sequence[str]) -> list[ipaddress.IPv6Network]:
+    """The prefixes of the option ``ipv6_address_pools_scope``, checked."""
+    return [_ipv6_prefix(text, 'ipv6_address_pools_scope[%d]' % index) for index, text in enumerate(scope)]
+
+
+def _existing_pool(entry, index: int, path: str) -> PoolMeaning:
+    """What an entry of the file means; an entry the engine could not use is an error, never dropped, since
+    rewriting the file without it would change what the engine does with the rest."""
+    def refuse(reason: str) -> DaemonConfigError:
+        return DaemonConfigError('%s: %s[%d] %s %s; fix or remove it by hand, the file was left untouched'
+                                 % (path, ADDRESS_POOLS_KEY, index, json.dumps(entry), reason))
+
+    if not isinstance(entry, dict) or 'base' not in entry or 'size' not in entry:
+        raise refuse('is not an object with base and size')
+    base_text, size = entry['base'], entry['size']
+    if not isinstance(base_text, str):
+        raise refuse('has a base that is not a prefix')
+    try:
+        # dockerd reads the base with Go's net.ParseCIDR, which ignores host bits; so does this.
+        base = ipaddress.ip_network(base_text, strict=False)
+    except ValueError:
+        raise refuse('has a base that is not a prefix')
+    if not _is_int(size) or not base.prefixlen <= size <= base.max_prefixlen:
+        raise refuse('has a size that is not a prefix length between the base\'s and %d' % base.max_prefixlen)
+    return base, size
+
+
+def _existing_pools(current, path: str) -> list[tuple[dict, PoolMeaning]]:
+    if current is None:
+        return []
+    if not isinstance(current, list):
+        raise DaemonConfigError('%s: %s holds a JSON %s, not a list of pools; fix or remove it by hand, the file was '
+                                'left untouched' % (path, ADDRESS_POOLS_KEY, type(current).__name__))
+    return [(entry, _existing_pool(entry, index, path)) for index, entry in enumerate(current)]
+
+
+def merge_address_pools(current: list | None, pools: list[dict], scope: Sequence[str], path: str) -> list | None:
+    """The value of default-address-pools holding ``pools`` as the IPv6 pools of this collection.
+
+    ``current`` is the file's value, None when the key is absent. An IPv6 entry whose base lies inside a prefix of
+    ``scope``, or that is one of ``pools``, is ours and replaced; every other entry is kept. The result holds the
+    kept IPv4 entries, then ``pools`` in their order, then the kept IPv6 entries: the engine takes the first IPv6
+    pool with room, so ours come first. An entry already in the file is reused as it is written there, so a file
+    holding the wanted pools in another spelling is not rewritten.
+
+    Returns ``current`` itself (None: the key stays absent) when there is nothing to add to an absent or empty list.
+    """
+    wanted = parse_wanted_pools(pools)
+    scope_prefixes = parse_scope(scope)
+    existing = _existing_pools(current, path)
+    if not existing and not wanted:
+        return current
+    if not existing:
+        # An absent or empty key means the built-in pools; setting it drops them, so IPv4 must be written out.
+        existing = [(dict(entry), _existing_pool(entry, index, path))
+                    for index, entry in enumerate(ENGINE_IPV4_ADDRESS_POOLS)]
+
+    def is_ours(meaning: PoolMeaning) -> bool:
+        base = meaning[0]
+        return meaning in wanted or any(base.subnet_of(prefix) for prefix in scope_prefixes)
+
+    kept_ipv4 = [entry for entry, meaning in existing if meaning[0].version == 4]
+    written_ipv6 = {}
+    for entry, meaning in existing:
+        if meaning[0].version == 6:
+            written_ipv6.setdefault(meaning, entry)
+    ours = [written_ipv6.get(meaning, pool_entry(*meaning)) for meaning in wanted]
+    kept_ipv6 = [entry for entry, meaning in existing if meaning[0].version == 6 and not is_ours(meaning)]
+    return kept_ipv4 + ours + kept_ipv6
+
+
+def settings_with_address_pools(current: dict, settings: dict, remove: list[str], pools: list[dict],
+                                scope: Sequence[str], path: str) -> dict:
+    """``settings`` plus default-address-pools as :func:`merge_address_pools` makes it. The pools options own the
+    key, so naming it in ``settings`` or ``remove`` as well is an error rather than a silent winner."""
+    if ADDRESS_POOLS_KEY in settings or ADDRESS_POOLS_KEY in remove:
+        raise DaemonConfigError('%s is managed by ipv6_address_pools; do not name it in settings or remove as well'
+                                % ADDRESS_POOLS_KEY)
+    address_pools = merge_address_pools(current.get(ADDRESS_POOLS_KEY), pools, scope, path)
+    if address_pools is None:
+        return settings
+    return {**settings, ADDRESS_POOLS_KEY: address_pools}
+
+
+def plan_merge(before_text: str | None, settings: dict, remove: list[str], path: str,
+               address_pools: list[dict] | None = None, address_pools_scope: Sequence[str] = ()) -> Plan:
+    """Merge ``settings`` into the file's text, and with ``address_pools`` (not None) the IPv6 entries of
+    default-address-pools. The text is rewritten only when the configuration changes, so a file already in the
+    wanted state keeps its formatting; an absent file is created only to hold settings."""
     current = parse_config(before_text, path)
+    if address_pools is not None:
+        settings = settings_with_address_pools(current, settings, remove, address_pools, address_pools_scope, path)
     merged = merge(current, settings, remove)
     unchanged = list(merged) == list(current) and all(same_value(merged[key], current[key]) for key in merged)
     if unchanged or (before_text is None and not merged):

@@ -23,6 +23,8 @@ description:
   - The module does not restart the engine; the new file takes effect at the next start.
   - RV(previous) holds what the file was before the task; hand it to O(restore) to undo the change, for example when
     the engine refuses to start with the new file.
+  - With O(ipv6_address_pools) the module also owns the IPv6 entries of C(default-address-pools), the pools a network
+    created without a subnet (C(docker network create --ipv6), a Compose project) takes its subnet from.
 author:
   - dockernet.ipv6 contributors (@dockernet)
 extends_documentation_fragment:
@@ -54,7 +56,7 @@ options:
     description:
       - Put the file back exactly as it was, as returned in RV(previous) by an earlier run; used to roll back.
       - The restored text is not validated, because it is what the engine ran with before.
-      - Mutually exclusive with O(settings) and O(remove).
+      - Mutually exclusive with O(settings), O(remove), O(ipv6_address_pools) and O(ipv6_address_pools_scope).
     type: dict
     suboptions:
       existed:
@@ -66,6 +68,59 @@ options:
         description:
           - The exact text of the file. Required when O(restore.existed=true).
         type: str
+  ipv6_address_pools:
+    description:
+      - The IPv6 pools of C(default-address-pools), in the order the engine is to try them; each is split into
+        subnets of length O(ipv6_address_pools[].size) for networks created without a subnet.
+      - Without this option (the default) C(default-address-pools) is an ordinary key, left as it is unless named in
+        O(settings) or O(remove); with it, naming C(default-address-pools) in O(settings) or O(remove) is an error.
+      - Setting C(default-address-pools) replaces all of the engine's built-in pools. So that IPv4 networks keep
+        getting subnets, the built-in IPv4 pools are written out first when the key is absent (or an empty list);
+        they are C(172.17.0.0/16), C(172.18.0.0/16), C(172.19.0.0/16), C(172.20.0.0/14), C(172.24.0.0/14) and
+        C(172.28.0.0/14) split into /16, and C(192.168.0.0/16) split into /20 (the engine's
+        C(localScopeDefaultNetworks), the same from 20.10 to 28).
+      - A pool must not overlap the default bridge's C(fixed-cidr-v6) or another network's subnet, since the engine
+        skips every subnet of a pool that overlaps one in use.
+      - The key becomes the IPv4 entries of the file as they were, then these pools in the given order, then the
+        IPv6 entries that are kept (see O(ipv6_address_pools_scope)). The engine takes the first IPv6 pool with room,
+        so these pools are used before any other IPv6 pool.
+      - An entry already in the file is compared by meaning (C(2001:DB8::/64) is C(2001:db8::/64)) and kept as it is
+        written, so a file already holding these pools is not rewritten.
+      - An empty list removes the entries inside O(ipv6_address_pools_scope) and keeps the rest; it does not create
+        the key when it is absent.
+      - An entry of the file that the engine could not read (not an object with C(base) and C(size), a C(base) that
+        is not a prefix, a C(size) out of range) fails the task, naming the file and the entry; it is never dropped.
+      - Engines before 27.0 list every subnet of every pool when they start, so keep O(ipv6_address_pools[].size)
+        minus the length of O(ipv6_address_pools[].base) small (the example splits a /67 into 8192 /80s). Engines
+        before 28.0 derive container addresses from their MAC address, so subnets must be /80 or shorter there.
+      - Engines since 27.0 add a pool of their own (a ULA /48 derived from the host ID) when no IPv6 pool is
+        configured; once this option writes one, they no longer do.
+      - Mutually exclusive with O(restore).
+    type: list
+    elements: dict
+    suboptions:
+      base:
+        description:
+          - The IPv6 prefix the subnets are taken from, for example V(2001:db8:ab11:0:a000::/67); host bits must be
+            zero.
+        type: str
+        required: true
+      size:
+        description:
+          - The prefix length of each subnet taken from O(ipv6_address_pools[].base), longer than the base's and at
+            most 128, for example V(80).
+        type: int
+        required: true
+  ipv6_address_pools_scope:
+    description:
+      - IPv6 prefixes that hold this task's pools, for example the host's container prefix.
+      - An IPv6 entry of C(default-address-pools) whose C(base) lies inside one of them is this task's own, from an
+        earlier run, and is replaced by O(ipv6_address_pools); every other entry, IPv4 or IPv6, is kept in its order.
+        An entry equal to one of O(ipv6_address_pools) is never written twice, whatever the scope.
+      - Requires O(ipv6_address_pools). Mutually exclusive with O(restore).
+    type: list
+    elements: str
+    default: []
   validate:
     description:
       - Check a new file with C(dockerd --validate) before installing it, when the engine supports it (23.0 and later).
@@ -103,6 +158,19 @@ EXAMPLES = r"""
       ip6tables: true
   register: daemon_json
 
+- name: Give networks created without a subnet an IPv6 /80 from this host's container prefix
+  dockernet.ipv6.docker_daemon_config:
+    # The host's 2001:db8:ab11:0:8000::/66: the lower half for the default bridge, the upper half for the pools.
+    settings:
+      ipv6: true
+      fixed-cidr-v6: 2001:db8:ab11:0:8000::/67
+    ipv6_address_pools:
+      - base: 2001:db8:ab11:0:a000::/67
+        size: 80
+    # Pools of an earlier run inside the host's prefix are replaced; a user's own ULA pool would be kept.
+    ipv6_address_pools_scope:
+      - 2001:db8:ab11:0:8000::/66
+
 - name: Drop a key set earlier
   dockernet.ipv6.docker_daemon_config:
     remove:
@@ -124,13 +192,18 @@ config:
   description:
     - The configuration the file holds after the task (predicted in check mode).
     - With O(restore), the restored file's configuration; empty when the file is removed or is not JSON.
+    - With O(ipv6_address_pools), C(default-address-pools) as written, unless it stays absent.
   returned: always
   type: dict
   sample:
     log-driver: json-file
     ipv6: true
-    fixed-cidr-v6: 2001:db8:ab11:0:8000::/66
+    fixed-cidr-v6: 2001:db8:ab11:0:8000::/67
     ip6tables: true
+    default-address-pools:
+      - {base: 10.200.0.0/16, size: 24}
+      - {base: "2001:db8:ab11:0:a000::/67", size: 80}
+      - {base: "fd00:1234:5678::/48", size: 64}
 previous:
   description:
     - The file before the task, in the form O(restore) takes, to undo the task.
@@ -302,21 +375,33 @@ def main() -> None:
                 existed=dict(type='bool', required=True),
                 content=dict(type='str'),
             )),
+            ipv6_address_pools=dict(type='list', elements='dict', options=dict(
+                base=dict(type='str', required=True),
+                size=dict(type='int', required=True),
+            )),
+            ipv6_address_pools_scope=dict(type='list', elements='str', default=[]),
             validate=dict(type='bool', default=True),
             service=dict(type='str', default='docker.service'),
         ),
-        mutually_exclusive=[('restore', 'settings'), ('restore', 'remove')],
-        required_one_of=[('settings', 'remove', 'restore')],
+        mutually_exclusive=[('restore', 'settings'), ('restore', 'remove'), ('restore', 'ipv6_address_pools'),
+                            ('restore', 'ipv6_address_pools_scope')],
+        required_one_of=[('settings', 'remove', 'restore', 'ipv6_address_pools')],
         supports_check_mode=True,
     )
     path = module.params['path']
     restore = module.params['restore']
+    # Not required_by: that check sees the scope's default [] and would refuse every run without pools.
+    if module.params['ipv6_address_pools_scope'] and module.params['ipv6_address_pools'] is None:
+        module.fail_json(msg='ipv6_address_pools_scope requires ipv6_address_pools (an empty list removes the pools '
+                             'inside the scope)')
     before_text = read_text(module, path)
     try:
         if restore is not None:
             plan = plan_restore(before_text, restore['existed'], restore['content'], path)
         else:
-            plan = plan_merge(before_text, module.params['settings'] or {}, module.params['remove'] or [], path)
+            plan = plan_merge(before_text, module.params['settings'] or {}, module.params['remove'] or [], path,
+                              address_pools=module.params['ipv6_address_pools'],
+                              address_pools_scope=module.params['ipv6_address_pools_scope'])
     except DaemonConfigError as exc:
         module.fail_json(msg=str(exc), path=path)
 

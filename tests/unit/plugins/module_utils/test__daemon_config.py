@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
 import pytest
@@ -141,6 +142,199 @@ def test_merge_properties(current, settings, remove):
     if plan.after_text is not None:
         assert json.loads(plan.after_text) == plan.config
         assert not dc.plan_merge(plan.after_text, settings, remove, PATH).changed
+
+
+# --- merge_address_pools and plan_merge with address pools
+
+SITE = '2001:db8:ab11::/64'
+OURS = {'base': '2001:db8:ab11:0:a000::/67', 'size': 80}
+OURS_OLD = {'base': '2001:db8:ab11:0:9000::/68', 'size': 80}
+OURS_SECOND = {'base': '2001:db8:ab11:0:e000::/67', 'size': 96}
+FOREIGN_V6 = {'base': 'fd00:1234::/48', 'size': 64}
+SIBLING_V6 = {'base': '2001:db8:ab12::/64', 'size': 80}
+CUSTOM_V4 = {'base': '10.10.0.0/16', 'size': 24}
+CUSTOM_V4_B = {'base': '10.20.0.0/16', 'size': 24}
+ENGINE_V4 = [
+    {'base': '172.17.0.0/16', 'size': 16},
+    {'base': '172.18.0.0/16', 'size': 16},
+    {'base': '172.19.0.0/16', 'size': 16},
+    {'base': '172.20.0.0/14', 'size': 16},
+    {'base': '172.24.0.0/14', 'size': 16},
+    {'base': '172.28.0.0/14', 'size': 16},
+    {'base': '192.168.0.0/16', 'size': 20},
+]
+
+
+@pytest.mark.parametrize('current, pools, scope, expected', [
+    pytest.param(None, [OURS], [], ENGINE_V4 + [OURS], id='absent key: engine IPv4 pools, then ours'),
+    pytest.param([], [OURS], [SITE], ENGINE_V4 + [OURS], id='empty list means engine pools too'),
+    pytest.param([CUSTOM_V4], [OURS], [SITE], [CUSTOM_V4, OURS], id='custom IPv4 kept, no engine pools added'),
+    pytest.param([CUSTOM_V4, OURS_OLD], [OURS], [SITE], [CUSTOM_V4, OURS], id='old pool inside scope replaced'),
+    pytest.param([CUSTOM_V4, FOREIGN_V6, OURS_OLD], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6],
+                 id='foreign IPv6 kept, after ours'),
+    pytest.param([FOREIGN_V6, CUSTOM_V4, SIBLING_V6, CUSTOM_V4_B], [OURS], [SITE],
+                 [CUSTOM_V4, CUSTOM_V4_B, OURS, FOREIGN_V6, SIBLING_V6],
+                 id='IPv4 first, then ours, then foreign IPv6, each in file order'),
+    pytest.param([CUSTOM_V4, OURS_OLD], [OURS], [], [CUSTOM_V4, OURS, OURS_OLD],
+                 id='without scope an old pool is foreign'),
+    pytest.param([CUSTOM_V4, OURS], [OURS], [], [CUSTOM_V4, OURS], id='wanted pool outside scope not doubled'),
+    pytest.param([CUSTOM_V4, OURS, FOREIGN_V6], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6], id='idempotent'),
+    pytest.param([CUSTOM_V4, FOREIGN_V6, OURS], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6],
+                 id='ours moved ahead of foreign IPv6'),
+    pytest.param([CUSTOM_V4], [OURS_SECOND, OURS], [SITE], [CUSTOM_V4, OURS_SECOND, OURS],
+                 id='several pools in the given order'),
+    pytest.param([CUSTOM_V4, {'base': '2001:db8:ab11:0:9000::1/68', 'size': 80}], [OURS], [SITE],
+                 [CUSTOM_V4, OURS], id='old pool with host bits inside scope replaced'),
+    pytest.param([CUSTOM_V4, OURS_OLD, FOREIGN_V6], [], [SITE], [CUSTOM_V4, FOREIGN_V6],
+                 id='no pools with a scope removes ours, keeps the rest'),
+    pytest.param(None, [], [SITE], None, id='absent key with nothing to add stays absent'),
+    pytest.param([], [], [SITE], [], id='empty list with nothing to add stays empty'),
+    pytest.param([CUSTOM_V4, SIBLING_V6], [OURS], ['2001:db8:ab10::/44'], [CUSTOM_V4, OURS],
+                 id='scope wider than the pools'),
+    pytest.param([{'base': '2001:db8:ab11::/48', 'size': 64}], [OURS], [SITE],
+                 [OURS, {'base': '2001:db8:ab11::/48', 'size': 64}], id='a pool containing the scope is not inside it'),
+])
+def test_merge_address_pools(current, pools, scope, expected):
+    assert dc.merge_address_pools(current, pools, scope, PATH) == expected
+
+
+def test_engine_pools_are_copies():
+    merged = dc.merge_address_pools(None, [OURS], [], PATH)
+    merged[0]['size'] = 24
+    assert dc.ENGINE_IPV4_ADDRESS_POOLS[0] == {'base': '172.17.0.0/16', 'size': 16}
+
+
+@pytest.mark.parametrize('written', [
+    {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80},
+    {'base': '2001:0db8:ab11:0000:a000:0000:0000:0000/67', 'size': 80},
+])
+def test_wanted_pool_is_matched_by_meaning_and_kept_as_written(written):
+    merged = dc.merge_address_pools([CUSTOM_V4, written], [OURS], [SITE], PATH)
+    assert merged == [CUSTOM_V4, written]
+    before = dc.render({'ipv6': True, 'default-address-pools': [CUSTOM_V4, written]})
+    plan = dc.plan_merge(before, {}, [], PATH, address_pools=[OURS], address_pools_scope=[SITE])
+    assert not plan.changed
+    assert plan.after_text == before
+
+
+@pytest.mark.parametrize('pools, scope, words', [
+    ([{'base': 'fd00::/130', 'size': 140}], [], ["ipv6_address_pools[0].base: 'fd00::/130' is not an IPv6 prefix"]),
+    ([{'base': 'not-a-prefix', 'size': 80}], [], ["ipv6_address_pools[0].base: 'not-a-prefix'"]),
+    ([OURS, {'base': '10.0.0.0/8', 'size': 24}], [], ['ipv6_address_pools[1].base: 10.0.0.0/8 is an IPv4 prefix']),
+    ([{'base': '2001:db8::1/64', 'size': 80}], [], ['ipv6_address_pools[0].base', 'has host bits set']),
+    ([{'base': 64, 'size': 80}], [], ['ipv6_address_pools[0].base: 64 is not an IPv6 prefix']),
+    ([{'base': '2001:db8::/64', 'size': 64}], [], ['ipv6_address_pools[0]: size 64 must be a prefix length longer '
+                                                   'than the base 2001:db8::/64']),
+    ([{'base': '2001:db8::/64', 'size': 48}], [], ['ipv6_address_pools[0]: size 48']),
+    ([{'base': '2001:db8::/64', 'size': 129}], [], ['ipv6_address_pools[0]: size 129', 'at most 128']),
+    ([{'base': '2001:db8::/64', 'size': True}], [], ['ipv6_address_pools[0]: size True']),
+    ([{'base': '2001:db8::/64', 'size': '80'}], [], ["ipv6_address_pools[0]: size '80'"]),
+    ([{'base': '2001:db8::/64'}], [], ['ipv6_address_pools[0]:', 'exactly the keys base and size']),
+    ([{'base': '2001:db8::/64', 'size': 80, 'scope': 'x'}], [], ['ipv6_address_pools[0]:', 'exactly the keys']),
+    ([OURS, {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80}], [],
+     ['ipv6_address_pools[1]: 2001:db8:ab11:0:a000::/67 size 80 is listed twice']),
+    ([OURS], ['2001:db8:ab11::/64', 'bogus'], ["ipv6_address_pools_scope[1]: 'bogus' is not an IPv6 prefix"]),
+    ([OURS], ['192.0.2.0/24'], ['ipv6_address_pools_scope[0]: 192.0.2.0/24 is an IPv4 prefix']),
+    ([], ['2001:db8:ab11::1/64'], ['ipv6_address_pools_scope[0]', 'has host bits set']),
+])
+def test_bad_option_is_named(pools, scope, words):
+    with pytest.raises(dc.DaemonConfigError) as info:
+        dc.merge_address_pools([CUSTOM_V4], pools, scope, PATH)
+    for word in words:
+        assert word in str(info.value)
+
+
+@pytest.mark.parametrize('current, words', [
+    ({'base': '10.0.0.0/8', 'size': 24}, ['default-address-pools holds a JSON dict, not a list of pools']),
+    ('10.0.0.0/8', ['default-address-pools holds a JSON str']),
+    ([CUSTOM_V4, '10.0.0.0/8'], ['default-address-pools[1] "10.0.0.0/8" is not an object with base and size']),
+    ([CUSTOM_V4, {'base': '10.0.0.0/8'}], ['default-address-pools[1] {"base": "10.0.0.0/8"} is not an object']),
+    ([{'base': '10.0.0.0/33', 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
+    ([{'base': None, 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
+    ([{'base': '10.0.0.0/8', 'size': '24'}], ['default-address-pools[0] {"base": "10.0.0.0/8", "size": "24"} has a '
+                                              'size']),
+    ([{'base': '10.0.0.0/8', 'size': 4}], ['default-address-pools[0]', 'has a size']),
+    ([{'base': 'fd00::/48', 'size': 129}], ['default-address-pools[0]', 'between the base\'s and 128']),
+    ([{'base': '10.0.0.0/8', 'size': 24.0}], ['default-address-pools[0]', 'has a size']),
+])
+def test_malformed_pools_in_file_name_the_file(current, words):
+    for pools in ([OURS], []):
+        with pytest.raises(dc.DaemonConfigError) as info:
+            dc.merge_address_pools(current, pools, [SITE], PATH)
+        message = str(info.value)
+        assert message.startswith(PATH + ': ')
+        assert 'left untouched' in message
+        for word in words:
+            assert word in message
+
+
+def test_pools_plan_creates_keeps_and_restores():
+    created = dc.plan_merge(None, {}, [], PATH, address_pools=[OURS], address_pools_scope=[SITE])
+    assert created.changed and created.before_text is None
+    assert json.loads(created.after_text) == {'default-address-pools': ENGINE_V4 + [OURS]}
+    assert created.config == {'default-address-pools': ENGINE_V4 + [OURS]}
+    again = dc.plan_merge(created.after_text, {}, [], PATH, address_pools=[OURS], address_pools_scope=[SITE])
+    assert not again.changed and again.after_text == created.after_text
+    undo = dc.previous(None)
+    assert dc.plan_restore(created.after_text, undo['existed'], undo['content'], PATH).after_text is None
+
+
+def test_pools_key_stays_in_place_beside_settings():
+    before = dc.render({'log-driver': 'local', 'default-address-pools': [CUSTOM_V4, OURS_OLD], 'debug': False})
+    plan = dc.plan_merge(before, OWNED, ['debug'], PATH, address_pools=[OURS], address_pools_scope=[SITE])
+    assert plan.changed
+    assert list(plan.config.items()) == [
+        ('log-driver', 'local'), ('default-address-pools', [CUSTOM_V4, OURS]),
+        ('ipv6', True), ('fixed-cidr-v6', '2001:db8:ab11:0:8000::/66'), ('ip6tables', True),
+    ]
+    diff = dc.diff(plan, PATH)
+    assert '9000::/68' in diff['before'] and '9000::/68' not in diff['after']
+    assert 'a000::/67' in diff['after']
+    undo = dc.previous(before)
+    assert dc.plan_restore(plan.after_text, undo['existed'], undo['content'], PATH).after_text == before
+
+
+def test_pools_without_anything_to_add_leave_the_file_alone():
+    assert dc.plan_merge(None, {}, [], PATH, address_pools=[], address_pools_scope=[SITE]).after_text is None
+    assert not dc.plan_merge(USER_FILE, {}, [], PATH, address_pools=[], address_pools_scope=[SITE]).changed
+
+
+def test_pools_unused_leave_the_key_alone():
+    # Without address_pools the key is an ordinary one: kept as it is, even when it is malformed.
+    before = dc.render({'default-address-pools': [{'base': 'garbage'}]})
+    assert dc.plan_merge(before, {'ipv6': False}, [], PATH).config['default-address-pools'] == [{'base': 'garbage'}]
+
+
+@pytest.mark.parametrize('settings, remove', [
+    ({'default-address-pools': [CUSTOM_V4]}, []),
+    ({}, ['default-address-pools']),
+])
+def test_pools_key_cannot_also_be_set_or_removed(settings, remove):
+    with pytest.raises(dc.DaemonConfigError, match='default-address-pools is managed by ipv6_address_pools'):
+        dc.plan_merge(None, settings, remove, PATH, address_pools=[OURS])
+
+
+v4_entries = st.builds(lambda second, size: {'base': '10.%d.0.0/16' % second, 'size': size},
+                       st.integers(0, 255), st.integers(16, 28))
+# Canonical spelling, as the module writes a pool it adds.
+v6_entries = st.builds(lambda block, size: dc.pool_entry(ipaddress.ip_network('2001:db8:%x::/48' % block), size),
+                       st.integers(0, 0xffff), st.integers(49, 80))
+
+
+@given(current=st.lists(v4_entries | v6_entries, max_size=8), pools=st.lists(v6_entries, max_size=3, unique_by=str))
+def test_merge_address_pools_properties(current, pools):
+    scope = ipaddress.ip_network('2001:db8:ab00::/40')
+    merged = dc.merge_address_pools(current, pools, [str(scope)], PATH)
+    if not current and not pools:
+        assert merged == current
+        return
+    ipv4 = [entry for entry in merged if '.' in entry['base']]
+    assert ipv4 == ([entry for entry in current if '.' in entry['base']] if current else ENGINE_V4)
+    assert merged[len(ipv4):len(ipv4) + len(pools)] == pools
+    foreign = [entry for entry in current if ':' in entry['base'] and entry not in pools
+               and not ipaddress.ip_network(entry['base']).subnet_of(scope)]
+    assert merged[len(ipv4) + len(pools):] == foreign
+    assert dc.merge_address_pools(merged, pools, [str(scope)], PATH) == merged
 
 
 # --- restore
