@@ -27,12 +27,13 @@ class DockerEngineUnavailable(Exception):
     """The engine did not answer, or answered with an error."""
 
 
-def container_ipv6_addresses(containers: list) -> list[dict]:
+def container_ipv6_addresses(containers: list, excluded_networks: frozenset = frozenset()) -> list[dict]:
     """The global IPv6 addresses of running containers, from the engine's container list.
 
     One dict per (container, network) pair holding an address: ``address``, ``container`` (its name
-    without the leading slash) and ``network``. Networks without IPv6, containers on the host network and
-    stopped containers (if the list came from ``all=True``) contribute nothing.
+    without the leading slash) and ``network``. Networks without IPv6, containers on the host network,
+    stopped containers (if the list came from ``all=True``) and the networks named in ``excluded_networks``
+    (internal networks, which must stay unreachable from other hosts) contribute nothing.
     """
     found = []
     for container in containers:
@@ -44,14 +45,32 @@ def container_ipv6_addresses(containers: list) -> list[dict]:
         name = names[0].lstrip('/') if names else (container.get('Id') or '')[:12]
         networks = (container.get('NetworkSettings') or {}).get('Networks') or {}
         for network_name, endpoint in sorted(networks.items()):
+            if network_name in excluded_networks:
+                continue
             address = (endpoint or {}).get('GlobalIPv6Address') or ''
             if address:
                 found.append({'address': address, 'container': name, 'network': network_name})
     return found
 
 
+def internal_network_names(networks: list) -> frozenset:
+    """The names of the internal networks in the engine's network list (``GET /networks``)."""
+    return frozenset(
+        network.get('Name') for network in networks if isinstance(network, dict) and network.get('Internal')
+    )
+
+
 def list_running_containers(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = 60) -> list:
     """The engine's list of running containers, with their network settings."""
+    return _ask_engine(docker_host, timeout, 'containers', lambda client: client.containers(all=False))
+
+
+def list_networks(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = 60) -> list:
+    """The engine's list of networks (``Internal`` and IPAM settings included)."""
+    return _ask_engine(docker_host, timeout, 'networks', lambda client: client.networks())
+
+
+def _ask_engine(docker_host: str, timeout: int, what: str, call) -> list:
     try:
         import docker
         from docker.errors import DockerException
@@ -62,10 +81,10 @@ def list_running_containers(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int
     try:
         # version='auto' asks the engine first, so an engine that does not answer fails here.
         client = docker.APIClient(base_url=docker_host, version='auto', timeout=timeout)
-        return client.containers(all=False)
+        return call(client)
     except (DockerException, RequestException) as exc:
-        raise DockerEngineUnavailable('Cannot list the containers of the Docker engine at %s: %s'
-                                      % (docker_host, exc))
+        raise DockerEngineUnavailable('Cannot list the %s of the Docker engine at %s: %s'
+                                      % (what, docker_host, exc))
     finally:
         if client is not None:
             client.close()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 # "Docker version 26.1.5+dfsg1, build a72d7cd" -> 26.1.5
@@ -41,3 +42,20 @@ def ra_interfaces(links: list, ra_routes: list) -> list[str]:
         if isinstance(route, dict) and route.get('dev') and route['dev'] not in found:
             found.append(route['dev'])
     return [name for name in found if name]
+
+
+def firewall_backend(daemon_json: str | None) -> str | None:
+    """The ``firewall-backend`` daemon.json sets (Docker 29 and later: ``iptables`` or ``nftables``), or None.
+
+    An absent, empty or unreadable file sets nothing; the daemon role reports a broken file itself.
+    """
+    if not daemon_json or not daemon_json.strip():
+        return None
+    try:
+        config = json.loads(daemon_json)
+    except ValueError:
+        return None
+    if not isinstance(config, dict):
+        return None
+    value = config.get('firewall-backend')
+    return value if isinstance(value, str) else None

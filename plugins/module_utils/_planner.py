@@ -33,6 +33,10 @@ VAR_SLICE_PREFIXLEN = "dockernet_site_slice_prefixlen"
 VAR_CONTAINER_POOL = "dockernet_site_container_pool"
 VAR_CONTAINER_PREFIXLEN = "dockernet_site_container_prefixlen"
 VAR_NETWORKS = "dockernet_networks"
+VAR_POOL_PREFIXLEN = "dockernet_site_pool_prefixlen"
+VAR_ALLOWED_SOURCES = "dockernet_site_allowed_sources"
+VAR_MASQUERADE_OUTSIDE = "dockernet_site_masquerade_outside"
+VAR_FORWARD_POLICY = "dockernet_forward_policy"
 VAR_LAN_INTERFACE = "dockernet_lan_interface"
 VAR_LAN_ADDRESS = "dockernet_lan_address"
 VAR_CONTAINER_PREFIX = "dockernet_container_prefix"
@@ -47,6 +51,9 @@ SITE_VARIABLES = (
     VAR_CONTAINER_POOL,
     VAR_CONTAINER_PREFIXLEN,
     VAR_NETWORKS,
+    VAR_POOL_PREFIXLEN,
+    VAR_ALLOWED_SOURCES,
+    VAR_MASQUERADE_OUTSIDE,
 )
 HOST_VARIABLES = (
     VAR_LAN_INTERFACE,
@@ -54,6 +61,7 @@ HOST_VARIABLES = (
     VAR_CONTAINER_PREFIX,
     VAR_ENGINE_VERSION,
     VAR_HOST_INTERFACES,
+    VAR_FORWARD_POLICY,
 )
 
 MODE_NDP_PROXY = "ndp_proxy"
@@ -64,6 +72,27 @@ NETWORK_KEYS = ("name", "ipv6_prefix", "ipv4_subnet", "ipv4_gateway", "internal"
 # Before Engine 28.0 default-bridge addresses embed the 48-bit MAC, which needs 128 - 48 = 80 free bits.
 MAC_DERIVED_BEFORE = (28, 0)
 MAC_DERIVED_MAX_PREFIXLEN = 80
+# Engine 28.0 drops routed packets to container addresses in the raw table, before DOCKER-USER is reached.
+RAW_TABLE_DROP_SINCE = (28, 0)
+# Each host's address pool holds 2**8 networks by default: more than the engine's IPv4 pools give (about 47),
+# and few enough that engines before 28.0, which list every subnet of a pool up front, stay quick.
+DEFAULT_POOL_BITS = 8
+# A pool network needs room for its gateway and a few containers.
+MAX_POOL_PREFIXLEN = 124
+# Engines before 28.0 list every subnet of a pool when they start: 2**16 of them is the most this allows.
+POOL_LISTED_BEFORE = (28, 0)
+MAX_LISTED_POOL_BITS = 16
+# An allowed source shorter than this would let in nearly the whole IPv6 Internet.
+MIN_ALLOWED_SOURCE_PREFIXLEN = 16
+FORWARD_POLICIES = ("drop", "keep")
+# Sources that never arrive as routed unicast packets from a real host.
+_NOT_A_SOURCE = (
+    ("::/128", "the unspecified address"),
+    ("::1/128", "the loopback address"),
+    ("::ffff:0:0/96", "IPv4-mapped addresses"),
+    ("fe80::/10", "link-local addresses, which are never forwarded"),
+    ("ff00::/8", "multicast addresses"),
+)
 
 _ENGINE_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)")
 _TRACKED_SITE_VALUES = 8
@@ -103,6 +132,7 @@ class HostInput:
     container_prefix: t.Any = None
     engine_version: t.Any = None
     host_interfaces: t.Any = None
+    forward_policy: t.Any = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +146,9 @@ class SiteInput:
     container_pool: t.Any = None
     container_prefixlen: t.Any = None
     networks: t.Any = None
+    pool_prefixlen: t.Any = None
+    allowed_sources: t.Any = None
+    masquerade_outside: t.Any = None
     origin: t.Mapping[str, str] = field(default_factory=dict)
 
 
@@ -130,6 +163,7 @@ class _Host:
     override: t.Any
     engine: t.Any
     engine_text: t.Any
+    forward_policy: str = "drop"
 
 
 @dataclass(frozen=True)
@@ -258,6 +292,7 @@ def read_inputs(
             container_prefix=_variable(host_vars, VAR_CONTAINER_PREFIX),
             engine_version=_variable(host_vars, VAR_ENGINE_VERSION),
             host_interfaces=_variable(host_vars, VAR_HOST_INTERFACES),
+            forward_policy=_variable(host_vars, VAR_FORWARD_POLICY),
         )
         for name, host_vars in zip(present, per_host_vars)
     ]
@@ -276,6 +311,9 @@ def read_inputs(
         container_pool=site_values[VAR_CONTAINER_POOL],
         container_prefixlen=site_values[VAR_CONTAINER_PREFIXLEN],
         networks=site_values[VAR_NETWORKS],
+        pool_prefixlen=site_values[VAR_POOL_PREFIXLEN],
+        allowed_sources=site_values[VAR_ALLOWED_SOURCES],
+        masquerade_outside=site_values[VAR_MASQUERADE_OUTSIDE],
         origin=origin,
     )
     return site, hosts, issues
@@ -459,6 +497,84 @@ def _parse_pool(
         )
         prefixlen = None
     return pool, prefixlen
+
+
+def _parse_pool_prefixlen(
+    site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.Optional[int]:
+    """The length of the networks taken from each host's address pool; None means the per-host default."""
+    if site.pool_prefixlen is None:
+        return None
+    prefixlen, problem = parse_prefixlen(site.pool_prefixlen, 2, MAX_POOL_PREFIXLEN)
+    if problem:
+        issues.append(PlanIssue(origin(VAR_POOL_PREFIXLEN), VAR_POOL_PREFIXLEN, problem))
+    return prefixlen
+
+
+def _not_a_source(prefix: t.Any) -> t.Optional[str]:
+    for text, what in _NOT_A_SOURCE:
+        special = IPNetwork(text)
+        if special.first <= prefix.last and prefix.first <= special.last:
+            return what
+    return None
+
+
+def _parse_allowed_sources(
+    site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.List[t.Any]:
+    if site.allowed_sources is None:
+        return []
+    host = origin(VAR_ALLOWED_SOURCES)
+    if isinstance(site.allowed_sources, (str, bytes)) or not isinstance(site.allowed_sources, t.Sequence):
+        issues.append(
+            PlanIssue(
+                host,
+                VAR_ALLOWED_SOURCES,
+                f"{_describe(site.allowed_sources)} is not a list: give a list of IPv6 prefixes",
+            )
+        )
+        return []
+    sources = []
+    for index, value in enumerate(site.allowed_sources):
+        where = f"{VAR_ALLOWED_SOURCES}[{index}]"
+        prefix, problem = parse_prefix(value)
+        if problem is None and prefix.prefixlen < MIN_ALLOWED_SOURCE_PREFIXLEN:
+            problem = (
+                f"{prefix} is shorter than /{MIN_ALLOWED_SOURCE_PREFIXLEN} and would open every container of the "
+                "site to most of the IPv6 Internet: list the networks that need access"
+            )
+        if problem is None:
+            what = _not_a_source(prefix)
+            if what is not None:
+                problem = f"{prefix} covers {what}: give routable unicast prefixes only"
+        if problem:
+            issues.append(PlanIssue(host, where, problem))
+        else:
+            sources.append(prefix)
+    return sources
+
+
+def _parse_masquerade_outside(
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> bool:
+    """Whether traffic from containers to addresses outside the site is masqueraded.
+
+    In ndp_proxy mode container addresses are on the LAN, so the LAN's routers reach them: no NAT by default.
+    In routed mode only the site's hosts know the container prefixes, so by default outside traffic leaves
+    with the host's address, as the engine does on its own.
+    """
+    if site.masquerade_outside is None:
+        return mode == MODE_ROUTED
+    if isinstance(site.masquerade_outside, bool):
+        return site.masquerade_outside
+    issues.append(
+        PlanIssue(
+            origin(VAR_MASQUERADE_OUTSIDE),
+            VAR_MASQUERADE_OUTSIDE,
+            f"{_describe(site.masquerade_outside)} is not a boolean: use true or false",
+        )
+    )
+    return mode == MODE_ROUTED
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -659,7 +775,18 @@ def _parse_host(
         engine, problem = parse_engine_version(host.engine_version)
         if problem:
             issues.append(PlanIssue(host.name, VAR_ENGINE_VERSION, problem))
-    return _Host(index, host.name, interface, address, override, engine, host.engine_version)
+    forward_policy = FORWARD_POLICIES[0] if host.forward_policy is None else host.forward_policy
+    if forward_policy not in FORWARD_POLICIES:
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_FORWARD_POLICY,
+                f"{_describe(forward_policy)} is not a policy: use 'drop' (forward only what Docker and the site "
+                "need) or 'keep' (leave the IPv6 FORWARD policy as it is, on hosts that route for other reasons)",
+            )
+        )
+        forward_policy = FORWARD_POLICIES[0]
+    return _Host(index, host.name, interface, address, override, engine, host.engine_version, forward_policy)
 
 
 def _check_duplicate_addresses(
@@ -869,27 +996,80 @@ def _allocate_routed(
     return {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
 
 
-def _check_engines(
-    hosts: t.Sequence[_Host], container_prefixes: t.Mapping[str, t.Any], mode: str, issues: t.List[PlanIssue]
+def _split_container_prefix(prefix: t.Any) -> t.Tuple[t.Any, t.Any]:
+    """The default bridge takes the lower half of a host's container prefix, its address pool the upper half."""
+    halves = list(prefix.subnet(prefix.prefixlen + 1))
+    return halves[0], halves[1]
+
+
+def _pool_size(pool_base: t.Any, pool_prefixlen: t.Optional[int]) -> int:
+    if pool_prefixlen is not None:
+        return pool_prefixlen
+    return min(pool_base.prefixlen + DEFAULT_POOL_BITS, MAX_POOL_PREFIXLEN)
+
+
+def _prefix_variable(host: _Host, mode: str) -> str:
+    """The variable that decides a host's container prefix length, for error messages."""
+    if host.override is not None:
+        return VAR_CONTAINER_PREFIX
+    return VAR_SLICE_PREFIXLEN if mode == MODE_NDP_PROXY else VAR_CONTAINER_PREFIXLEN
+
+
+def _check_container_prefixes(
+    hosts: t.Sequence[_Host],
+    container_prefixes: t.Mapping[str, t.Any],
+    mode: str,
+    pool_prefixlen: t.Optional[int],
+    issues: t.List[PlanIssue],
 ) -> None:
+    """Each container prefix must hold the default bridge's fixed-cidr-v6 and an address pool the engine takes."""
     for host in hosts:
         prefix = container_prefixes.get(host.name)
-        if host.engine is None or prefix is None or host.engine >= MAC_DERIVED_BEFORE:
+        if prefix is None:
             continue
-        if prefix.prefixlen <= MAC_DERIVED_MAX_PREFIXLEN:
+        if prefix.prefixlen + 1 + 1 > MAX_POOL_PREFIXLEN:
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    _prefix_variable(host, mode),
+                    f"this host's container prefix {prefix} is too small to hold the default bridge and an address "
+                    f"pool: use a prefix of /{MAX_POOL_PREFIXLEN - 2} or shorter",
+                )
+            )
             continue
-        if host.override is not None:
-            variable = VAR_CONTAINER_PREFIX
-        else:
-            variable = VAR_SLICE_PREFIXLEN if mode == MODE_NDP_PROXY else VAR_CONTAINER_PREFIXLEN
+        fixed_cidr, pool_base = _split_container_prefix(prefix)
+        if pool_prefixlen is not None and pool_prefixlen <= pool_base.prefixlen:
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    VAR_POOL_PREFIXLEN,
+                    f"/{pool_prefixlen} is not longer than this host's address pool {pool_base} (the upper half of "
+                    f"its container prefix {prefix}): use /{pool_base.prefixlen + 1} to /{MAX_POOL_PREFIXLEN}",
+                )
+            )
+        pool_bits = _pool_size(pool_base, pool_prefixlen) - pool_base.prefixlen
+        if host.engine is not None and host.engine < POOL_LISTED_BEFORE and pool_bits > MAX_LISTED_POOL_BITS:
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    VAR_POOL_PREFIXLEN,
+                    f"Docker Engine {host.engine_text} (before 28.0) lists every subnet of its address pools when it "
+                    f"starts, and /{pool_base.prefixlen + pool_bits} subnets of {pool_base} are 2**{pool_bits} of "
+                    f"them: use /{pool_base.prefixlen + MAX_LISTED_POOL_BITS} or shorter, or upgrade the engine",
+                )
+            )
+        if host.engine is None or host.engine >= MAC_DERIVED_BEFORE:
+            continue
+        if fixed_cidr.prefixlen <= MAC_DERIVED_MAX_PREFIXLEN:
+            continue
         issues.append(
             PlanIssue(
                 host.name,
-                variable,
+                _prefix_variable(host, mode),
                 f"Docker Engine {host.engine_text} (before 28.0) derives default-bridge addresses from MAC "
                 f"addresses, so fixed-cidr-v6 must be /{MAC_DERIVED_MAX_PREFIXLEN} or shorter, but this host's "
-                f"container prefix would be {prefix}: use a prefix of /{MAC_DERIVED_MAX_PREFIXLEN} or shorter, "
-                "or upgrade the engine to 28.0 or later",
+                f"would be {fixed_cidr} (the lower half of its container prefix {prefix}): use a container prefix "
+                f"of /{MAC_DERIVED_MAX_PREFIXLEN - 1} or shorter, or upgrade the engine to 28.0 or later",
             )
         )
 
@@ -985,19 +1165,16 @@ def _network_slices(networks: t.Sequence[_Network], host_count: int) -> t.List[t
 # ---------------------------------------------------------------------------------------------------
 
 
-def _site_prefixes(
-    lan_prefix: t.Any, container_prefixes: t.Iterable[t.Any], slices: t.Sequence[t.Sequence[t.Any]]
+def _site_sources(
+    hosts: t.Sequence[_Host], routable: t.Sequence[t.Sequence[t.Any]], allowed_sources: t.Sequence[t.Any]
 ) -> t.List[str]:
-    """cidr_merge of the LAN prefix, every container prefix and every network slice.
-
-    Prefixes inside the LAN prefix add nothing, and a network's slices are consecutive from its start, so
-    the merge only needs the rest and one range per network: a handful of prefixes instead of thousands.
-    """
-    outside = [prefix for prefix in container_prefixes if not _contains(lan_prefix, prefix)]
-    for per_host in slices:
-        if per_host and not (_contains(lan_prefix, per_host[0]) and _contains(lan_prefix, per_host[-1])):
-            outside.extend(IPRange(per_host[0].first, per_host[-1].last).cidrs())
-    return [str(prefix) for prefix in cidr_merge([lan_prefix] + outside)]
+    """Where the site's own traffic comes from: every host's LAN address, container prefix and routable network
+    slices, and the allowed extra sources, merged into as few prefixes as they cover."""
+    members: t.List[t.Any] = [IPNetwork((int(host.lan_address), 128), version=6) for host in hosts]
+    for prefixes in routable:
+        members.extend(prefixes)
+    members.extend(allowed_sources)
+    return [str(prefix) for prefix in cidr_merge(members)]
 
 
 def _build_plan(
@@ -1006,18 +1183,25 @@ def _build_plan(
     hosts: t.Sequence[_Host],
     container_prefixes: t.Mapping[str, t.Any],
     networks: t.Sequence[_Network],
+    pool_prefixlen: t.Optional[int],
+    allowed_sources: t.Sequence[t.Any],
+    masquerade_outside: bool,
 ) -> t.Dict[str, t.Any]:
     slices = _network_slices(networks, len(hosts))
-    owned: t.List[t.List[str]] = []
+    # Per host: the prefixes other hosts may reach (container prefix and non-internal network slices).
+    routable: t.List[t.List[t.Any]] = []
     host_networks: t.List[t.List[t.Dict[str, t.Any]]] = []
     for host in hosts:
-        subnets = [str(per_host[host.index]) for per_host in slices]
-        owned.append([str(container_prefixes[host.name])] + subnets)
+        subnets = [per_host[host.index] for per_host in slices]
+        routable.append(
+            [container_prefixes[host.name]]
+            + [subnet for network, subnet in zip(networks, subnets) if not network.internal]
+        )
         host_networks.append(
             [
                 {
                     "name": network.name,
-                    "ipv6_subnet": subnet,
+                    "ipv6_subnet": str(subnet),
                     "ipv4_subnet": network.ipv4_subnet,
                     "ipv4_gateway": network.ipv4_gateway,
                     "internal": network.internal,
@@ -1026,19 +1210,22 @@ def _build_plan(
                 for network, subnet in zip(networks, subnets)
             ]
         )
+    site_sources = _site_sources(hosts, routable, allowed_sources)
     routes: t.List[t.Dict[str, str]] = []
     bounds: t.List[t.Tuple[int, int]] = []
     if mode == MODE_ROUTED:
         # Route dicts are shared between hosts' lists: each host's list is all routes minus its own,
         # which keeps the (inherently n x n) output at one list slice per host.
-        for host, prefixes in zip(hosts, owned):
+        for host, prefixes in zip(hosts, routable):
             start = len(routes)
             via = str(host.lan_address)
-            routes.extend({"dest": prefix, "via": via} for prefix in prefixes)
+            routes.extend({"dest": str(prefix), "via": via} for prefix in prefixes)
             bounds.append((start, len(routes)))
     plan_hosts: t.Dict[str, t.Any] = {}
-    for host, prefixes, nets in zip(hosts, owned, host_networks):
-        container_prefix = prefixes[0]
+    for host, prefixes, nets in zip(hosts, routable, host_networks):
+        container_prefix = container_prefixes[host.name]
+        fixed_cidr, pool_base = _split_container_prefix(container_prefix)
+        owned = [str(prefix) for prefix in prefixes]
         if mode == MODE_ROUTED:
             start, end = bounds[host.index]
             host_routes = routes[:start] + routes[end:]
@@ -1047,17 +1234,27 @@ def _build_plan(
         plan_hosts[host.name] = {
             "lan_interface": host.lan_interface,
             "lan_address": str(host.lan_address),
-            "container_prefix": container_prefix,
-            "fixed_cidr_v6": container_prefix,
+            "container_prefix": str(container_prefix),
+            "fixed_cidr_v6": str(fixed_cidr),
+            "address_pools": [{"base": str(pool_base), "size": _pool_size(pool_base, pool_prefixlen)}],
+            "address_pools_scope": [str(container_prefix)],
             "networks": nets,
-            "owned_prefixes": prefixes,
-            "proxy_prefixes": list(prefixes) if mode == MODE_NDP_PROXY else [],
+            "owned_prefixes": owned,
+            "internal_prefixes": [
+                str(subnet) for network, subnet in zip(networks, (s[host.index] for s in slices)) if network.internal
+            ],
+            "proxy_prefixes": list(owned) if mode == MODE_NDP_PROXY else [],
             "routes": host_routes,
+            "forward_policy": host.forward_policy,
+            "raw_table_accept": host.engine is None or host.engine >= RAW_TABLE_DROP_SINCE,
         }
     return {
         "mode": mode,
         "lan_prefix": str(lan_prefix),
-        "site_prefixes": _site_prefixes(lan_prefix, container_prefixes.values(), slices),
+        "site_sources": site_sources,
+        # Traffic from containers to these destinations keeps its source address; empty means everywhere.
+        "nat_exempt_destinations": site_sources if masquerade_outside else [],
+        "masquerade_outside": masquerade_outside,
         "hosts": plan_hosts,
     }
 
@@ -1082,6 +1279,9 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
     slice_prefixlen = _parse_slice_prefixlen(site, lan_prefix, len(hosts), origin, issues)
     pool, container_prefixlen = _parse_pool(site, mode, origin, issues)
     networks = _parse_networks(site, len(hosts), origin, issues)
+    pool_prefixlen = _parse_pool_prefixlen(site, origin, issues)
+    allowed_sources = _parse_allowed_sources(site, origin, issues)
+    masquerade_outside = _parse_masquerade_outside(site, mode, origin, issues)
     parsed = [_parse_host(index, host, mode, lan_prefix, issues) for index, host in enumerate(hosts)]
     _check_duplicate_addresses(parsed, gateways, issues)
     points = _points(parsed, gateways)
@@ -1096,11 +1296,13 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
         host.name: host.override if host.override is not None else allocated.get(host.name) for host in parsed
     }
     container_prefixes = {name: prefix for name, prefix in container_prefixes.items() if prefix is not None}
-    _check_engines(parsed, container_prefixes, mode, issues)
+    _check_container_prefixes(parsed, container_prefixes, mode, pool_prefixlen, issues)
     _check_networks(networks, parsed, container_prefixes, mode, lan_prefix, points, origin, issues)
     if issues:
         raise PlanError(issues)
-    return _build_plan(mode, lan_prefix, parsed, container_prefixes, networks)
+    return _build_plan(
+        mode, lan_prefix, parsed, container_prefixes, networks, pool_prefixlen, allowed_sources, masquerade_outside
+    )
 
 
 def plan_from_hostvars(

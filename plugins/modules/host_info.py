@@ -21,6 +21,11 @@ options:
       - Name or path of the engine binary.
     type: str
     default: dockerd
+  daemon_config_path:
+    description:
+      - The engine's configuration file, read for the firewall backend it selects (RV(firewall_backend)).
+    type: path
+    default: /etc/docker/daemon.json
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.LINUX
@@ -66,11 +71,19 @@ engine_version:
   returned: success
   type: str
   sample: 26.1.5
+firewall_backend:
+  description:
+    - The C(firewall-backend) that O(daemon_config_path) sets (Docker 29 and later accept C(iptables) or C(nftables));
+      null when the file does not set it.
+  returned: success
+  type: str
+  sample: null
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    firewall_backend,
     interface_names,
     parse_engine_version,
     ra_interfaces,
@@ -80,7 +93,10 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec=dict(dockerd_path=dict(type='str', default='dockerd')),
+        argument_spec=dict(
+            dockerd_path=dict(type='str', default='dockerd'),
+            daemon_config_path=dict(type='path', default='/etc/docker/daemon.json'),
+        ),
         supports_check_mode=True,
     )
     ip_bin = module.get_bin_path('ip', required=True)
@@ -96,8 +112,13 @@ def main() -> None:
         rc, out, err = module.run_command([dockerd, '--version'], environ_update=IP_ENVIRON)
         if rc == 0:
             engine_version = parse_engine_version(out)
+    try:
+        with open(module.params['daemon_config_path'], encoding='utf-8') as handle:
+            daemon_json = handle.read()
+    except OSError:
+        daemon_json = None
     module.exit_json(changed=False, interfaces=interface_names(links), ra_interfaces=ra_interfaces(links, ra_routes),
-                     engine_version=engine_version)
+                     engine_version=engine_version, firewall_backend=firewall_backend(daemon_json))
 
 
 if __name__ == '__main__':

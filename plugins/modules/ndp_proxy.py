@@ -46,6 +46,8 @@ options:
     description:
       - Also use the global IPv6 address of every running container, on every network of the local Docker engine
         (user-defined networks and the default bridge), limited to O(prefixes) when given.
+      - Containers' addresses on internal networks (C(docker network create --internal)) are left out, because those networks
+        must stay unreachable from other hosts.
       - Read through the Docker SDK for Python at O(docker_host), which must be installed on the target.
     type: bool
     default: false
@@ -193,6 +195,8 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_addresses i
     DockerEngineUnavailable,
     DockerSDKMissing,
     container_ipv6_addresses,
+    internal_network_names,
+    list_networks,
     list_running_containers,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
@@ -225,13 +229,15 @@ def wanted_addresses(module, prefixes) -> set:
     if module.params['from_containers']:
         try:
             containers = list_running_containers(module.params['docker_host'], module.params['docker_timeout'])
+            internal = internal_network_names(list_networks(module.params['docker_host'],
+                                                            module.params['docker_timeout']))
         except DockerSDKMissing as exc:
             module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'),
                              exception=exc.import_traceback)
         except DockerEngineUnavailable as exc:
             module.fail_json(msg=str(exc))
         # An address the engine reports but a proxy entry cannot hold (none expected) is left out quietly.
-        found = parse_addresses(item['address'] for item in container_ipv6_addresses(containers))[0]
+        found = parse_addresses(item['address'] for item in container_ipv6_addresses(containers, internal))[0]
         wanted |= split_by_prefixes(found, prefixes)[0]
     return wanted
 

@@ -27,8 +27,10 @@ def book_hostvars():
 def test_filter_plans_the_listed_hosts_only():
     result = site_plan()(book_hostvars(), ["docker1", "docker2"])
     assert list(result["hosts"]) == ["docker1", "docker2"]
-    assert result["hosts"]["docker1"]["fixed_cidr_v6"] == "2001:db8:ab11:0:8000::/66"
-    assert result["hosts"]["docker2"]["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/66"
+    assert result["hosts"]["docker1"]["fixed_cidr_v6"] == "2001:db8:ab11:0:8000::/67"
+    assert result["hosts"]["docker2"]["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/67"
+    assert result["hosts"]["docker1"]["address_pools"] == [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}]
+    assert result["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:ab11:0:8000::/65"]
 
 
 def test_filter_reports_every_problem_one_per_line():

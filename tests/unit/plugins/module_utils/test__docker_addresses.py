@@ -7,6 +7,7 @@ import json
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _docker_addresses as docker_addresses
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _ndp_proxy as ndp
+from ansible_collections.dockernet.ipv6.tests.unit.engine_outputs import NETWORKS_28_5
 
 # docker.APIClient().containers(all=True) from Docker 26.1.5 (Debian trixie), trimmed to the keys that matter:
 # default bridge with ipv6 + fixed-cidr-v6 2001:db8:ab11:0:8000::/66 (MAC-derived addresses), a user network
@@ -67,3 +68,13 @@ def test_tolerates_missing_keys():
     ]
     assert docker_addresses.container_ipv6_addresses(containers) == [
         {'address': '2001:db8::7', 'container': '0123456789ab', 'network': 'n'}]
+
+
+def test_internal_network_names_from_the_engine_network_list():
+    assert docker_addresses.internal_network_names(NETWORKS_28_5) == frozenset({"relc_back"})
+
+
+def test_containers_on_excluded_networks_contribute_nothing():
+    found = docker_addresses.container_ipv6_addresses(CONTAINERS_26_1, frozenset({"v6net"}))
+    assert [item["network"] for item in found] == ["bridge"] * len(found)
+    assert "2001:db8:cd11::30" not in [item["address"] for item in found]

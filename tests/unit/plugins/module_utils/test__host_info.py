@@ -8,6 +8,7 @@ import json
 import pytest
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    firewall_backend,
     interface_names,
     parse_engine_version,
     ra_interfaces,
@@ -53,3 +54,20 @@ def test_a_route_learnt_from_an_advertisement_marks_its_link_once():
     routes = [{'dst': 'default', 'gateway': 'fe80::1', 'dev': 'hb', 'protocol': 'ra'},
               {'dst': '2001:db8:ab11::/64', 'dev': 'ha', 'protocol': 'ra'}]
     assert ra_interfaces(LINKS, routes) == ['ha', 'hb']
+
+
+@pytest.mark.parametrize(
+    ("daemon_json", "backend"),
+    [
+        (None, None),
+        ("", None),
+        ("{\n}\n", None),
+        ('{"ipv6": true, "firewall-backend": "nftables"}', "nftables"),
+        ('{"firewall-backend": "iptables"}', "iptables"),
+        ('{"firewall-backend": 1}', None),
+        ("[]", None),
+        ("{not json", None),
+    ],
+)
+def test_firewall_backend_from_daemon_json(daemon_json, backend):
+    assert firewall_backend(daemon_json) == backend

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import typing as t
 
@@ -76,15 +77,25 @@ def test_book_ndp_proxy_two_hosts():
         "lan_interface": "eth0",
         "lan_address": "2001:db8:ab11::1",
         "container_prefix": "2001:db8:ab11:0:8000::/66",
-        "fixed_cidr_v6": "2001:db8:ab11:0:8000::/66",
+        "fixed_cidr_v6": "2001:db8:ab11:0:8000::/67",
+        "address_pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}],
+        "address_pools_scope": ["2001:db8:ab11:0:8000::/66"],
         "networks": [],
         "owned_prefixes": ["2001:db8:ab11:0:8000::/66"],
+        "internal_prefixes": [],
         "proxy_prefixes": ["2001:db8:ab11:0:8000::/66"],
         "routes": [],
+        "forward_policy": "drop",
+        "raw_table_accept": True,
     }
     assert docker2["container_prefix"] == "2001:db8:ab11:0:c000::/66"
-    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/66"
-    assert result["site_prefixes"] == [LAN]
+    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/67"
+    assert docker2["address_pools"] == [{"base": "2001:db8:ab11:0:e000::/67", "size": 75}]
+    # The hosts' own addresses and their container prefixes; the rest of the LAN is not a source.
+    assert result["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:ab11:0:8000::/65"]
+    assert result["masquerade_outside"] is False
+    assert result["nat_exempt_destinations"] == []
+    assert "site_prefixes" not in result
 
 
 def test_one_host_takes_the_upper_half():
@@ -139,9 +150,12 @@ def test_book_routed_with_overrides_routes_each_host_to_the_other():
     docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
     assert docker1["routes"] == [{"dest": "2001:db8:ef11::/64", "via": "2001:db8:ab11::2"}]
     assert docker2["routes"] == [{"dest": "2001:db8:cd11::/64", "via": "2001:db8:ab11::1"}]
-    assert docker1["fixed_cidr_v6"] == "2001:db8:cd11::/64"
+    assert docker1["fixed_cidr_v6"] == "2001:db8:cd11::/65"
     assert docker1["proxy_prefixes"] == [] and docker2["proxy_prefixes"] == []
-    assert result["site_prefixes"] == [LAN, "2001:db8:cd11::/64", "2001:db8:ef11::/64"]
+    sources = ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd11::/64", "2001:db8:ef11::/64"]
+    assert result["site_sources"] == sources
+    assert result["masquerade_outside"] is True
+    assert result["nat_exempt_destinations"] == sources
 
 
 def test_routed_pool_allocation_skips_overrides():
@@ -188,7 +202,7 @@ def test_routed_site_prefixes_are_merged():
     hostvars = make_hostvars(
         2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"}
     )
-    assert plan(hostvars)["site_prefixes"] == [LAN, "2001:db8:cd00::/63"]
+    assert plan(hostvars)["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd00::/63"]
     assert plan(hostvars)["hosts"]["docker2"]["container_prefix"] == "2001:db8:cd00:1::/64"
 
 
@@ -208,8 +222,18 @@ def test_networks_are_sliced_per_host_in_inventory_order():
         }
     ]
     assert hosts["docker2"]["networks"][0]["ipv6_subnet"] == "2001:db8:ab11:0:6000::/67"
+    # Internal: neither owned nor proxied, only listed.
+    assert hosts["docker1"]["owned_prefixes"] == ["2001:db8:ab11:0:8000::/66"]
+    assert hosts["docker1"]["internal_prefixes"] == ["2001:db8:ab11:0:4000::/67"]
+    assert hosts["docker2"]["proxy_prefixes"] == ["2001:db8:ab11:0:c000::/66"]
+    assert hosts["docker2"]["internal_prefixes"] == ["2001:db8:ab11:0:6000::/67"]
+
+
+def test_network_slices_are_owned_and_proxied_unless_internal():
+    hosts = plan(make_hostvars(2, site={"dockernet_networks": [BOOK_NETWORK]}))["hosts"]
     assert hosts["docker1"]["owned_prefixes"] == ["2001:db8:ab11:0:8000::/66", "2001:db8:ab11:0:4000::/67"]
     assert hosts["docker2"]["proxy_prefixes"] == ["2001:db8:ab11:0:c000::/66", "2001:db8:ab11:0:6000::/67"]
+    assert hosts["docker1"]["internal_prefixes"] == [] and hosts["docker2"]["internal_prefixes"] == []
 
 
 def test_network_defaults_and_three_host_slices():
@@ -232,7 +256,7 @@ def test_network_defaults_and_three_host_slices():
     ]
 
 
-def test_routed_networks_are_routed_and_in_the_site_prefixes():
+def test_routed_networks_are_routed_and_in_the_site_sources():
     hostvars = make_hostvars(
         2,
         site={
@@ -246,7 +270,12 @@ def test_routed_networks_are_routed_and_in_the_site_prefixes():
         {"dest": "2001:db8:cd00:1::/64", "via": "2001:db8:ab11::2"},
         {"dest": "2001:db8:ce00:1::/64", "via": "2001:db8:ab11::2"},
     ]
-    assert result["site_prefixes"] == [LAN, "2001:db8:cd00::/63", "2001:db8:ce00::/63"]
+    assert result["site_sources"] == [
+        "2001:db8:ab11::1/128",
+        "2001:db8:ab11::2/128",
+        "2001:db8:cd00::/63",
+        "2001:db8:ce00::/63",
+    ]
 
 
 def test_plan_is_plain_json_data():
@@ -283,6 +312,219 @@ def test_allocate_slices_jumps_over_large_blocked_ranges():
         [(upper, lan.last), (lan.first, upper - 1)], 120, 2, [(upper, lan.last), (lan.first, lan.first)]
     )
     assert taken == [lan.first + 256, lan.first + 512]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The container prefix split: default bridge below, address pool above
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_pool_layout_ndp_proxy():
+    hosts = plan(make_hostvars(2))["hosts"]
+    assert [(host["fixed_cidr_v6"], host["address_pools"], host["address_pools_scope"]) for host in hosts.values()] == [
+        (
+            "2001:db8:ab11:0:8000::/67",
+            [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}],
+            ["2001:db8:ab11:0:8000::/66"],
+        ),
+        (
+            "2001:db8:ab11:0:c000::/67",
+            [{"base": "2001:db8:ab11:0:e000::/67", "size": 75}],
+            ["2001:db8:ab11:0:c000::/66"],
+        ),
+    ]
+
+
+def test_pool_layout_routed():
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"},
+        docker2={"dockernet_container_prefix": "2001:db8:ef11::/64"},
+    )
+    hosts = plan(hostvars)["hosts"]
+    assert hosts["docker1"]["fixed_cidr_v6"] == "2001:db8:cd00::/65"
+    assert hosts["docker1"]["address_pools"] == [{"base": "2001:db8:cd00:0:8000::/65", "size": 73}]
+    assert hosts["docker1"]["address_pools_scope"] == ["2001:db8:cd00::/64"]
+    assert hosts["docker2"]["fixed_cidr_v6"] == "2001:db8:ef11::/65"
+    assert hosts["docker2"]["address_pools"] == [{"base": "2001:db8:ef11:0:8000::/65", "size": 73}]
+    assert hosts["docker2"]["address_pools_scope"] == ["2001:db8:ef11::/64"]
+    # The pool lies inside the container prefix, so the other host's route to that prefix covers it.
+    assert hosts["docker1"]["routes"] == [{"dest": "2001:db8:ef11::/64", "via": "2001:db8:ab11::2"}]
+
+
+def test_pool_size_is_capped_for_small_container_prefixes():
+    hostvars = make_hostvars(2, docker2={"dockernet_container_prefix": "2001:db8:ab11:0:c000::/122"})
+    docker2 = plan(hostvars)["hosts"]["docker2"]
+    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/123"
+    # /123 + 8 would be /131: capped at /124.
+    assert docker2["address_pools"] == [{"base": "2001:db8:ab11:0:c000::20/123", "size": 124}]
+
+
+@pytest.mark.parametrize("value", [80, "80"])
+def test_explicit_pool_prefixlen(value):
+    hosts = plan(make_hostvars(2, site={"dockernet_site_pool_prefixlen": value}))["hosts"]
+    assert hosts["docker1"]["address_pools"] == [{"base": "2001:db8:ab11:0:a000::/67", "size": 80}]
+    assert hosts["docker2"]["address_pools"] == [{"base": "2001:db8:ab11:0:e000::/67", "size": 80}]
+
+
+def test_explicit_pool_prefixlen_one_longer_than_the_base_and_the_maximum():
+    hosts = plan(make_hostvars(2, site={"dockernet_site_pool_prefixlen": 68}))["hosts"]
+    assert hosts["docker1"]["address_pools"] == [{"base": "2001:db8:ab11:0:a000::/67", "size": 68}]
+    hosts = plan(make_hostvars(2, site={"dockernet_site_pool_prefixlen": 124}))["hosts"]
+    assert hosts["docker2"]["address_pools"] == [{"base": "2001:db8:ab11:0:e000::/67", "size": 124}]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Internal networks, site sources, NAT, forwarding and the raw table
+# ---------------------------------------------------------------------------------------------------
+
+INTERNAL_NETWORK = {"name": "backend", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "internal": True}
+
+
+def test_internal_network_is_left_out_everywhere_ndp_proxy():
+    result = plan(make_hostvars(2, site={"dockernet_networks": [INTERNAL_NETWORK]}))
+    docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
+    assert docker1["networks"][0]["ipv6_subnet"] == "2001:db8:ab11:0:4000::/67"
+    assert docker1["networks"][0]["internal"] is True
+    assert docker1["owned_prefixes"] == docker1["proxy_prefixes"] == ["2001:db8:ab11:0:8000::/66"]
+    assert docker2["owned_prefixes"] == docker2["proxy_prefixes"] == ["2001:db8:ab11:0:c000::/66"]
+    assert docker1["internal_prefixes"] == ["2001:db8:ab11:0:4000::/67"]
+    assert docker2["internal_prefixes"] == ["2001:db8:ab11:0:6000::/67"]
+    assert result["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:ab11:0:8000::/65"]
+
+
+def test_non_internal_network_is_a_site_source_ndp_proxy():
+    result = plan(make_hostvars(2, site={"dockernet_networks": [dict(INTERNAL_NETWORK, internal=False)]}))
+    assert result["site_sources"] == [
+        "2001:db8:ab11::1/128",
+        "2001:db8:ab11::2/128",
+        "2001:db8:ab11:0:4000::/66",
+        "2001:db8:ab11:0:8000::/65",
+    ]
+
+
+def test_internal_network_is_left_out_everywhere_routed():
+    networks = [
+        {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ce00::/63"},
+        {"name": "backend", "ipv6_prefix": "2001:db8:cf00::/63", "internal": True},
+    ]
+    site = {
+        "dockernet_site_mode": "routed",
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_networks": networks,
+    }
+    result = plan(make_hostvars(2, site=site))
+    docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
+    assert [network["ipv6_subnet"] for network in docker2["networks"]] == [
+        "2001:db8:ce00:1::/64",
+        "2001:db8:cf00:1::/64",
+    ]
+    assert docker1["routes"] == [
+        {"dest": "2001:db8:cd00:1::/64", "via": "2001:db8:ab11::2"},
+        {"dest": "2001:db8:ce00:1::/64", "via": "2001:db8:ab11::2"},
+    ]
+    assert docker2["routes"] == [
+        {"dest": "2001:db8:cd00::/64", "via": "2001:db8:ab11::1"},
+        {"dest": "2001:db8:ce00::/64", "via": "2001:db8:ab11::1"},
+    ]
+    assert docker1["owned_prefixes"] == ["2001:db8:cd00::/64", "2001:db8:ce00::/64"]
+    assert docker1["proxy_prefixes"] == [] and docker2["proxy_prefixes"] == []
+    assert docker1["internal_prefixes"] == ["2001:db8:cf00::/64"]
+    assert docker2["internal_prefixes"] == ["2001:db8:cf00:1::/64"]
+    sources = ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd00::/63", "2001:db8:ce00::/63"]
+    assert result["site_sources"] == sources
+    assert result["nat_exempt_destinations"] == sources
+
+
+def test_allowed_sources_are_merged_into_the_site_sources():
+    site = {"dockernet_site_allowed_sources": ["2001:db8:fe00::/48", "2001:db8:ab11::3/128"]}
+    result = plan(make_hostvars(2, site=site))
+    # ::3 joins docker2's ::2 into ::2/127.
+    assert result["site_sources"] == [
+        "2001:db8:ab11::1/128",
+        "2001:db8:ab11::2/127",
+        "2001:db8:ab11:0:8000::/65",
+        "2001:db8:fe00::/48",
+    ]
+    assert result["nat_exempt_destinations"] == []
+
+
+def test_allowed_sources_can_let_the_whole_lan_in_again():
+    result = plan(make_hostvars(2, site={"dockernet_site_allowed_sources": [LAN]}))
+    assert result["site_sources"] == [LAN]
+
+
+def test_allowed_source_of_exactly_16_bits_is_accepted():
+    result = plan(make_hostvars(2, site={"dockernet_site_allowed_sources": ["2001::/16"]}))
+    assert result["site_sources"] == ["2001::/16"]
+
+
+def test_allowed_sources_are_nat_exempt_when_masquerading():
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_mode": "routed", "dockernet_site_allowed_sources": ["2001:db8:fe00::/48"]},
+        docker1={"dockernet_container_prefix": "2001:db8:cd11::/64"},
+        docker2={"dockernet_container_prefix": "2001:db8:ef11::/64"},
+    )
+    result = plan(hostvars)
+    sources = [
+        "2001:db8:ab11::1/128",
+        "2001:db8:ab11::2/128",
+        "2001:db8:cd11::/64",
+        "2001:db8:ef11::/64",
+        "2001:db8:fe00::/48",
+    ]
+    assert result["site_sources"] == sources
+    assert result["nat_exempt_destinations"] == sources
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "masquerade", "exempt"),
+    [
+        ("ndp_proxy", None, False, []),
+        ("routed", None, True, ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd00::/63"]),
+        ("ndp_proxy", True, True, ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:ab11:0:8000::/65"]),
+        ("routed", False, False, []),
+    ],
+)
+def test_masquerade_outside_default_per_mode_and_explicit(mode, value, masquerade, exempt):
+    site = {
+        "dockernet_site_mode": mode,
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_site_masquerade_outside": value,
+    }
+    result = plan(make_hostvars(2, site=site))
+    assert result["masquerade_outside"] is masquerade
+    assert result["nat_exempt_destinations"] == exempt
+
+
+def test_forward_policy_default_and_keep():
+    hosts = plan(make_hostvars(2, docker2={"dockernet_forward_policy": "keep"}))["hosts"]
+    assert hosts["docker1"]["forward_policy"] == "drop"
+    assert hosts["docker2"]["forward_policy"] == "keep"
+    hosts = plan(make_hostvars(2, docker1={"dockernet_forward_policy": "drop"}))["hosts"]
+    assert [host["forward_policy"] for host in hosts.values()] == ["drop", "drop"]
+
+
+@pytest.mark.parametrize(
+    ("version", "accept"),
+    [("26.1.5", False), ("20.10.24+dfsg1", False), ("27.5.1", False), ("28.0.0", True), ("28.5.2", True)],
+)
+def test_raw_table_accept_follows_the_engine_version(version, accept):
+    hosts = plan(make_hostvars(2, docker2={"dockernet_engine_version": version}))["hosts"]
+    assert hosts["docker2"]["raw_table_accept"] is accept
+    # Engine unknown (planning without the hosts): assume the newer engine's raw-table drop.
+    assert hosts["docker1"]["raw_table_accept"] is True
+
+
+def test_old_engine_takes_a_container_prefix_of_79_bits():
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_engine_version": "26.1.5", "dockernet_container_prefix": "2001:db8:ab11:0:c000::/79"}
+    )
+    docker2 = plan(hostvars)["hosts"]["docker2"]
+    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/80"
+    assert docker2["address_pools"] == [{"base": "2001:db8:ab11:0:c001::/80", "size": 88}]
+    assert docker2["raw_table_accept"] is False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -742,7 +984,135 @@ def test_new_engines_take_long_prefixes():
     hostvars = make_hostvars(
         2, docker2={"dockernet_engine_version": "28.5.2", "dockernet_container_prefix": "2001:db8:ab11:0:c000::/96"}
     )
-    assert plan(hostvars)["hosts"]["docker2"]["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/96"
+    docker2 = plan(hostvars)["hosts"]["docker2"]
+    assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/97"
+    assert docker2["address_pools"] == [{"base": "2001:db8:ab11:0:c000:0:8000:0/97", "size": 105}]
+
+
+def test_error_old_engine_with_an_80_bit_override():
+    # The container prefix itself is /80, but fixed-cidr-v6 is its lower half, /81.
+    hostvars = make_hostvars(
+        2, docker2={"dockernet_engine_version": "26.1.5", "dockernet_container_prefix": "2001:db8:ab11:0:c000::/80"}
+    )
+    line = assert_error(
+        hostvars, "docker2", "dockernet_container_prefix", "26.1.5", "2001:db8:ab11:0:c000::/81", "/79 or shorter"
+    )
+    assert len(errors(hostvars)) == 1, line
+
+
+def test_error_old_engine_with_an_80_bit_slice():
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_slice_prefixlen": 80}, docker2={"dockernet_engine_version": "26.1.5"}
+    )
+    assert_error(hostvars, "docker2", "dockernet_site_slice_prefixlen", "2001:db8:ab11:0:8001::/81", "/79 or shorter")
+    assert len(errors(hostvars)) == 1
+
+
+def test_error_container_prefix_too_small_for_bridge_and_pool():
+    hostvars = make_hostvars(2, docker2={"dockernet_container_prefix": "2001:db8:ab11:0:c000::/123"})
+    assert_error(hostvars, "docker2", "dockernet_container_prefix", "2001:db8:ab11:0:c000::/123", "too small", "/122")
+    assert len(errors(hostvars)) == 1
+
+
+def test_error_slices_too_small_for_bridge_and_pool():
+    hostvars = make_hostvars(2, site={"dockernet_site_slice_prefixlen": 123})
+    lines = errors(hostvars)
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in lines] == [
+        "docker1: dockernet_site_slice_prefixlen",
+        "docker2: dockernet_site_slice_prefixlen",
+    ]
+    assert all("too small" in line for line in lines)
+
+
+def test_error_routed_prefixlen_too_small_for_bridge_and_pool():
+    site = {
+        "dockernet_site_mode": "routed",
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_site_container_prefixlen": 124,
+    }
+    assert_error(make_hostvars(2, site=site), "docker1", "dockernet_site_container_prefixlen", "too small")
+
+
+def test_error_pool_prefixlen_not_longer_than_one_hosts_base():
+    # docker1's pool base is :c000::/67 (upper half :e000::/67); docker2's override /80 gives a /81 base.
+    hostvars = make_hostvars(
+        2,
+        site={"dockernet_site_pool_prefixlen": 72},
+        docker2={"dockernet_container_prefix": "2001:db8:ab11:0:8000::/80"},
+    )
+    lines = errors(hostvars)
+    assert len(lines) == 1, lines
+    assert_error(hostvars, "docker2", "dockernet_site_pool_prefixlen", "/72", "2001:db8:ab11:0:8000:8000::/81", "/82")
+
+
+def test_error_pool_prefixlen_equal_to_the_base_names_every_host():
+    lines = errors(make_hostvars(2, site={"dockernet_site_pool_prefixlen": 67}))
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in lines] == [
+        "docker1: dockernet_site_pool_prefixlen",
+        "docker2: dockernet_site_pool_prefixlen",
+    ]
+    assert "/68 to /124" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (125, "between 2 and 124"),
+        (128, "between 2 and 124"),
+        (1, "between 2 and 124"),
+        ("seventy-two", "not an integer"),
+        (True, "not an integer"),
+        (72.0, "not an integer"),
+    ],
+)
+def test_error_pool_prefixlen_invalid(value, fragment):
+    hostvars = make_hostvars(2, site={"dockernet_site_pool_prefixlen": value})
+    assert_error(hostvars, "docker1", "dockernet_site_pool_prefixlen", fragment)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("::/0", "shorter than /16"),
+        ("2000::/15", "shorter than /16"),
+        # 2001::/15 is refused before its length is looked at: the last bit of 2001 lies outside /15.
+        ("2001::/15", "host bits set: the prefix is 2000::/15"),
+        ("fe80::/64", "link-local"),
+        ("ff02::/16", "multicast"),
+        ("::ffff:0:0/96", "IPv4-mapped"),
+        ("::1/128", "loopback"),
+        ("::/128", "unspecified"),
+        ("2001:db8:fe00::", "no prefix length"),
+        ("2001:db8:fe00::1/48", "host bits"),
+        ("198.51.100.0/24", "IPv4 prefix"),
+        ("not-a-prefix/48", "not an IPv6 prefix"),
+        (48, "not an IPv6 prefix"),
+    ],
+)
+def test_error_allowed_source_refused(value, fragment):
+    site = {"dockernet_site_allowed_sources": ["2001:db8:fe00::/48", value]}
+    hostvars = make_hostvars(2, site=site)
+    assert_error(hostvars, "docker1", "dockernet_site_allowed_sources[1]", fragment)
+    assert len(errors(hostvars)) == 1
+
+
+@pytest.mark.parametrize("value", ["2001:db8:fe00::/48", {"office": "2001:db8:fe00::/48"}, 48])
+def test_error_allowed_sources_not_a_list(value):
+    hostvars = make_hostvars(2, site={"dockernet_site_allowed_sources": value})
+    assert_error(hostvars, "docker1", "dockernet_site_allowed_sources", "not a list")
+
+
+@pytest.mark.parametrize("value", ["yes", "true", 1, 0, [True]])
+def test_error_masquerade_outside_not_a_bool(value):
+    hostvars = make_hostvars(2, site={"dockernet_site_masquerade_outside": value})
+    assert_error(hostvars, "docker1", "dockernet_site_masquerade_outside", "not a boolean", "true or false")
+
+
+@pytest.mark.parametrize("value", ["accept", "DROP", "", ["drop"], True])
+def test_error_forward_policy_invalid(value):
+    hostvars = make_hostvars(2, docker2={"dockernet_forward_policy": value})
+    assert_error(hostvars, "docker2", "dockernet_forward_policy", "not a policy", "'drop'", "'keep'")
+    assert len(errors(hostvars)) == 1
 
 
 def test_error_host_not_in_hostvars():
@@ -786,6 +1156,20 @@ def test_all_errors_are_reported_together():
 # ---------------------------------------------------------------------------------------------------
 
 
+def _assert_pool_layout(host: dict[str, t.Any], pool_prefixlen: int | None = None) -> None:
+    """fixed-cidr-v6 is the lower half of the container prefix, the one address pool the upper half."""
+    container_prefix = IPNetwork(host["container_prefix"])
+    fixed_cidr = IPNetwork(host["fixed_cidr_v6"])
+    [pool] = host["address_pools"]
+    base = IPNetwork(pool["base"])
+    assert fixed_cidr.prefixlen == base.prefixlen == container_prefix.prefixlen + 1
+    assert fixed_cidr.first == container_prefix.first and base.last == container_prefix.last
+    assert base.first == fixed_cidr.last + 1
+    expected_size = pool_prefixlen if pool_prefixlen is not None else min(base.prefixlen + 8, 124)
+    assert pool["size"] == expected_size and base.prefixlen < pool["size"] <= 124
+    assert host["address_pools_scope"] == [host["container_prefix"]]
+
+
 def _assert_disjoint_inside(prefixes: list[IPNetwork], parent: IPNetwork) -> None:
     ordered = sorted(prefixes, key=lambda prefix: prefix.first)
     for prefix in ordered:
@@ -816,15 +1200,106 @@ def test_property_slices_are_disjoint_inside_the_lan_and_hold_no_host_address(co
     values = sorted(lan.first + offset for offset in addresses)
     for container_slice in slices:
         assert not any(container_slice.first <= value <= container_slice.last for value in values)
-    assert result["site_prefixes"] == [LAN]
+    for host in list(result["hosts"].values())[:5]:
+        _assert_pool_layout(host)
+    # The sources cover exactly the host addresses and the slices (disjoint, so their sizes add up): nothing
+    # else of the LAN, and no address twice.
+    sources = [IPNetwork(source) for source in result["site_sources"]]
+    _assert_disjoint_inside(sources, lan)
+    assert sum(source.size for source in sources) == count + sum(container_slice.size for container_slice in slices)
+    firsts = [source.first for source in sources]
+    lasts = [source.last for source in sources]
+    for first, last in [(value, value) for value in values] + [(item.first, item.last) for item in slices]:
+        index = bisect.bisect_right(firsts, first) - 1
+        assert index >= 0 and last <= lasts[index]
 
 
 @settings(max_examples=40, deadline=None)
-@given(count=st.integers(min_value=1, max_value=300))
-def test_property_network_slices_are_disjoint_inside_the_network(count):
+@given(count=st.integers(min_value=1, max_value=300), internal=st.booleans())
+def test_property_network_slices_are_disjoint_inside_the_network(count, internal):
     network = IPNetwork("2001:db8:ab11:0:4000::/66")
-    hosts = plan(make_hostvars(count, site={"dockernet_networks": [BOOK_NETWORK]}))["hosts"]
+    result = plan(make_hostvars(count, site={"dockernet_networks": [dict(BOOK_NETWORK, internal=internal)]}))
+    hosts = result["hosts"]
     subnets = [IPNetwork(host["networks"][0]["ipv6_subnet"]) for host in hosts.values()]
     _assert_disjoint_inside(subnets + [IPNetwork(host["container_prefix"]) for host in hosts.values()], IPNetwork(LAN))
     _assert_disjoint_inside(subnets, network)
     assert len({subnet.prefixlen for subnet in subnets}) == 1
+    for host, subnet in zip(hosts.values(), subnets):
+        reachable = [host["container_prefix"]] + ([] if internal else [str(subnet)])
+        assert host["owned_prefixes"] == host["proxy_prefixes"] == reachable
+        assert host["internal_prefixes"] == ([str(subnet)] if internal else [])
+    # An internal network's addresses are no source; a routable network's slices are, each whole.
+    sources = [IPNetwork(source) for source in result["site_sources"]]
+    overlapping = [source for source in sources if source.first <= network.last and network.first <= source.last]
+    if internal:
+        assert overlapping == []
+    else:
+        for subnet in subnets:
+            assert any(source.first <= subnet.first and subnet.last <= source.last for source in overlapping)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    # Lengths near the limits (fixed-cidr-v6 /80 before 28.0, bridge and pool /124) come up often.
+    prefixlen=st.one_of(st.integers(min_value=40, max_value=128), st.sampled_from([78, 79, 80, 81, 121, 122, 123])),
+    pool_choice=st.one_of(
+        st.none(),
+        st.integers(min_value=2, max_value=124),
+        st.tuples(st.just("around the base"), st.integers(min_value=-1, max_value=2)),
+    ),
+    engine=st.sampled_from([None, "26.1.5", "28.5.2"]),
+)
+def test_property_container_prefix_holds_the_bridge_and_the_pool(prefixlen, pool_choice, engine):
+    pool_prefixlen = pool_choice
+    if isinstance(pool_choice, tuple):
+        # Relative to docker1's pool base (one longer than its container prefix), within 2..124.
+        pool_prefixlen = min(max(prefixlen + 1 + pool_choice[1], 2), 124)
+    override = str(IPNetwork(f"2001:db8:cd00::/{prefixlen}").cidr)
+    hostvars = make_hostvars(
+        2,
+        site={
+            "dockernet_site_mode": "routed",
+            "dockernet_site_container_pool": "2001:db8:ee00::/56",
+            "dockernet_site_pool_prefixlen": pool_prefixlen,
+        },
+        docker1={"dockernet_container_prefix": override, "dockernet_engine_version": engine},
+    )
+    expected = []
+    if prefixlen + 2 > 124:
+        expected.append("docker1: dockernet_container_prefix")
+    else:
+        if pool_prefixlen is not None and pool_prefixlen <= prefixlen + 1:
+            expected.append("docker1: dockernet_site_pool_prefixlen")
+        elif engine == "26.1.5" and pool_prefixlen is not None and pool_prefixlen - (prefixlen + 1) > 16:
+            # Engines before 28.0 list every subnet of a pool: at most 2**16 of them.
+            expected.append("docker1: dockernet_site_pool_prefixlen")
+        if engine == "26.1.5" and prefixlen + 1 > 80:
+            expected.append("docker1: dockernet_container_prefix")
+    # docker2 takes a /64 from the pool: base /65, so any pool length above 65 fits it.
+    if pool_prefixlen is not None and pool_prefixlen <= 65:
+        expected.append("docker2: dockernet_site_pool_prefixlen")
+    if expected:
+        lines = errors(hostvars)
+        assert sorted(line.split(": ")[0] + ": " + line.split(": ")[1] for line in lines) == sorted(expected)
+        return
+    result = plan(hostvars)
+    docker1 = result["hosts"]["docker1"]
+    assert docker1["container_prefix"] == override
+    _assert_pool_layout(docker1, pool_prefixlen)
+    _assert_pool_layout(result["hosts"]["docker2"], pool_prefixlen)
+    assert docker1["raw_table_accept"] is (engine != "26.1.5")
+
+
+def test_old_engines_refuse_pools_of_more_than_65536_networks():
+    site = {"dockernet_site_pool_prefixlen": 84}
+    hostvars = make_hostvars(2, site=site, docker2={"dockernet_engine_version": "26.1.5"})
+    assert errors(hostvars) == [
+        "docker2: dockernet_site_pool_prefixlen: Docker Engine 26.1.5 (before 28.0) lists every subnet of its address "
+        "pools when it starts, and /84 subnets of 2001:db8:ab11:0:e000::/67 are 2**17 of them: use /83 or shorter, "
+        "or upgrade the engine"
+    ]
+    site = {"dockernet_site_pool_prefixlen": 83}
+    assert plan(make_hostvars(2, site=site, docker2={"dockernet_engine_version": "26.1.5"}))["hosts"]["docker2"][
+        "address_pools"
+    ] == [{"base": "2001:db8:ab11:0:e000::/67", "size": 83}]
+    assert plan(make_hostvars(2, site={"dockernet_site_pool_prefixlen": 84}, docker2={"dockernet_engine_version": "28.5.2"}))
