@@ -19,7 +19,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 try:
-    from netaddr import AddrFormatError, IPAddress, IPNetwork, IPRange, cidr_merge
+    from netaddr import AddrFormatError, IPAddress, IPNetwork, cidr_merge
 except ImportError:
     HAS_NETADDR = False
 else:
