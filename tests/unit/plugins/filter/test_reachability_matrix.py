@@ -9,26 +9,167 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dockernet.ipv6.plugins.filter.reachability_matrix import reachability_matrix
 
-HOSTS = ['docker1', 'docker2', 'docker3']
+HOSTS = ["docker1", "docker2"]
+D1 = {"bridge": "2001:db8:ab11:0:8000::2", "ipv6_bridge": "2001:db8:ab11:0:4000::2"}
+D2 = {"bridge": "2001:db8:ab11:0:c000::2", "ipv6_bridge": "2001:db8:ab11:0:6000::2"}
 
 
-def test_full_matrix_is_complete():
-    results = {h: {o: 0 for o in HOSTS if o != h} for h in HOSTS}
-    matrix = reachability_matrix(results, HOSTS)
-    assert matrix['complete'] is True and matrix['gaps'] == []
-    assert matrix['lines'][0].split() == ['from', '\\', 'to', 'docker1', 'docker2', 'docker3']
-    assert matrix['lines'][1].split() == ['docker1', '-', 'ok', 'ok']
+def reply(network, target, peer=None, stderr=""):
+    """A result as the probe loop registers it: item [network, target], the CGI's reply on stdout."""
+    stdout = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npeer=[%s]\n" % peer if peer else ""
+    return {"item": [network, target], "stdout": stdout, "stderr": stderr, "rc": 0 if peer else 1}
 
 
-def test_failures_and_missing_results_are_gaps():
-    results = {'docker1': {'docker2': 1, 'docker3': 0}, 'docker2': {'docker1': 0}}
-    matrix = reachability_matrix(results, HOSTS)
-    assert matrix['complete'] is False
-    assert matrix['gaps'] == ['docker1 -> docker2', 'docker2 -> docker3', 'docker3 -> docker1', 'docker3 -> docker2']
-    assert matrix['lines'][1].split() == ['docker1', '-', 'FAIL', 'ok']
-    assert matrix['lines'][3].split() == ['docker3', '?', '?', '-']
+def test_every_cell_ok():
+    reports = {
+        "docker1": {"addresses": D1, "results": [reply(n, "docker2", D1[n]) for n in D1]},
+        "docker2": {"addresses": D2, "results": [reply(n, "docker1", D2[n]) for n in D2]},
+    }
+    matrix = reachability_matrix(reports, HOSTS)
+    assert matrix["lines"] == [
+        "network bridge",
+        "from \\ to docker1   docker2",
+        "docker1   -         ok",
+        "docker2   ok        -",
+        "network ipv6_bridge",
+        "from \\ to docker1   docker2",
+        "docker1   -         ok",
+        "docker2   ok        -",
+    ]
+    assert matrix["gaps"] == []
+    assert matrix["complete"] is True
+    assert matrix["networks"] == ["bridge", "ipv6_bridge"]
+    assert matrix["cells"]["bridge"] == {"docker1": {"docker2": "ok"}, "docker2": {"docker1": "ok"}}
 
 
-def test_bad_input():
+def test_another_source_address_is_nat_and_no_reply_is_fail():
+    reports = {
+        "docker1": {
+            "addresses": D1,
+            "results": [
+                reply("bridge", "docker2", "2001:db8:ab11::1"),
+                reply("ipv6_bridge", "docker2", stderr="nc: can't connect to remote host: No route to host\n"),
+            ],
+        },
+        "docker2": {
+            "addresses": D2,
+            # the receiver may write the address in another notation: compared as addresses, not text
+            "results": [reply("bridge", "docker1", "2001:DB8:AB11:0:C000:0:0:2"), reply("ipv6_bridge", "docker1")],
+        },
+    }
+    matrix = reachability_matrix(reports, HOSTS)
+    assert matrix["lines"] == [
+        "network bridge",
+        "from \\ to docker1   docker2",
+        "docker1   -         NAT",
+        "docker2   ok        -",
+        "network ipv6_bridge",
+        "from \\ to docker1   docker2",
+        "docker1   -         FAIL",
+        "docker2   FAIL      -",
+    ]
+    assert matrix["gaps"] == [
+        "docker1 -> docker2 on bridge: NAT (receiver saw 2001:db8:ab11::1, sender is 2001:db8:ab11:0:8000::2)",
+        "docker1 -> docker2 on ipv6_bridge: FAIL (no reply: nc: can't connect to remote host: No route to host)",
+        "docker2 -> docker1 on ipv6_bridge: FAIL (no reply)",
+    ]
+    assert matrix["complete"] is False
+    assert matrix["cells"]["bridge"] == {"docker1": {"docker2": "NAT"}, "docker2": {"docker1": "ok"}}
+
+
+def test_missing_probes_say_why():
+    compose = "dockernet-verify_default"
+    reports = {
+        "docker1": {
+            "addresses": {"bridge": D1["bridge"]},
+            "problems": {compose: "could not create the network: no IPv6 address pool"},
+            # skipped: the target had no probe address to connect to
+            "results": [{"item": ["bridge", "docker2"], "skipped": True}],
+        },
+        "docker2": {"addresses": {"bridge": "", compose: "2001:db8:ab11:0:e000::2"}, "results": []},
+    }
+    matrix = reachability_matrix(reports, HOSTS)
+    assert matrix["lines"] == [
+        "network bridge",
+        "from \\ to docker1   docker2",
+        "docker1   -         FAIL",
+        "docker2   FAIL      -",
+        "network dockernet-verify_default",
+        "from \\ to docker1   docker2",
+        "docker1   -         FAIL",
+        "docker2   FAIL      -",
+    ]
+    assert matrix["gaps"] == [
+        "docker1 -> docker2 on bridge: FAIL (docker2: its probe has no IPv6 address)",
+        "docker2 -> docker1 on bridge: FAIL (docker2: its probe has no IPv6 address)",
+        "docker1 -> docker2 on dockernet-verify_default: FAIL (docker1: could not create the network: no IPv6 address pool)",
+        "docker2 -> docker1 on dockernet-verify_default: FAIL (docker1: could not create the network: no IPv6 address pool)",
+    ]
+
+
+def test_a_host_that_reported_nothing_is_in_every_table():
+    hosts = ["docker1", "docker2", "docker3"]
+    reports = {
+        "docker1": {"addresses": {"bridge": D1["bridge"]}, "results": [reply("bridge", "docker2", D1["bridge"])]},
+        "docker2": {"addresses": {"bridge": D2["bridge"]}, "results": [reply("bridge", "docker1", D2["bridge"])]},
+        "docker3": None,
+    }
+    matrix = reachability_matrix(reports, hosts)
+    assert matrix["lines"] == [
+        "network bridge",
+        "from \\ to docker1   docker2   docker3",
+        "docker1   -         ok        FAIL",
+        "docker2   ok        -         FAIL",
+        "docker3   FAIL      FAIL      -",
+    ]
+    assert matrix["gaps"] == [
+        "docker1 -> docker3 on bridge: FAIL (docker3 reported no probes)",
+        "docker2 -> docker3 on bridge: FAIL (docker3 reported no probes)",
+        "docker3 -> docker1 on bridge: FAIL (docker3 reported no probes)",
+        "docker3 -> docker2 on bridge: FAIL (docker3 reported no probes)",
+    ]
+
+
+def test_nothing_reported_at_all_is_not_complete():
+    matrix = reachability_matrix({"docker1": None}, HOSTS)
+    assert matrix["lines"] == []
+    assert matrix["gaps"] == ["docker1: reported no probes", "docker2: reported no probes"]
+    assert matrix["complete"] is False
+
+
+def test_a_reply_without_an_address_fails():
+    reports = {
+        "docker1": {"addresses": {"bridge": D1["bridge"]}, "results": [reply("bridge", "docker2", "garbage")]},
+        "docker2": {"addresses": {"bridge": D2["bridge"]}, "results": [reply("bridge", "docker1", D2["bridge"])]},
+    }
+    assert reachability_matrix(reports, HOSTS)["gaps"] == [
+        "docker1 -> docker2 on bridge: FAIL (unexpected reply: peer=garbage)"
+    ]
+
+
+def test_long_host_names_widen_the_columns():
+    hosts = ["docker-host-one", "b"]
+    reports = {
+        "docker-host-one": {"addresses": {"bridge": "2001:db8::1"}, "results": [reply("bridge", "b", "2001:db8::1")]},
+        "b": {"addresses": {"bridge": "2001:db8::2"}, "results": [reply("bridge", "docker-host-one", "2001:db8::2")]},
+    }
+    assert reachability_matrix(reports, hosts)["lines"][1:] == [
+        "from \\ to       docker-host-one b",
+        "docker-host-one -               ok",
+        "b               ok              -",
+    ]
+
+
+@pytest.mark.parametrize(
+    "reports, hosts",
+    [
+        (["docker1"], HOSTS),
+        ({"docker1": {"addresses": {}}}, "docker1"),
+        ({"docker1": {"addresses": ["bridge"]}}, HOSTS),
+        ({"docker1": {"addresses": {}, "results": "bridge docker2"}}, HOSTS),
+        ({"docker1": {"addresses": {}, "results": [{"item": "bridge"}]}}, HOSTS),
+    ],
+)
+def test_bad_input(reports, hosts):
     with pytest.raises(AnsibleFilterError):
-        reachability_matrix(['docker1'], HOSTS)
+        reachability_matrix(reports, hosts)
