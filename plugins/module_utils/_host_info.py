@@ -23,6 +23,21 @@ def interface_names(links: list) -> list[str]:
     return [link['ifname'] for link in links if isinstance(link, dict) and 'ifname' in link]
 
 
+def interface_addresses(links: list) -> dict[str, list[str]]:
+    """Each link's IPv6 addresses as ``address/prefixlen``, from ``ip -j addr show``; addresses that failed
+    duplicate address detection are left out, since the kernel does not use them."""
+    found: dict[str, list[str]] = {}
+    for link in links:
+        if not isinstance(link, dict) or 'ifname' not in link:
+            continue
+        found[link['ifname']] = [
+            '%s/%s' % (address['local'], address.get('prefixlen', 128))
+            for address in link.get('addr_info') or []
+            if address.get('family') == 'inet6' and address.get('local') and not address.get('dadfailed')
+        ]
+    return found
+
+
 def ra_interfaces(links: list, ra_routes: list) -> list[str]:
     """Links configured from router advertisements.
 

@@ -7,13 +7,16 @@ Private to the collection: nothing outside dockernet.ipv6 may import it.
 
 The planner is pure: plain Python data in (HostInput / SiteInput, or hostvars), a JSON-able plan out,
 or a PlanError carrying every problem found, each tied to the host and the variable to fix.
-Every check is O(n log n) in the number of hosts: overlaps are found by sorting intervals and scanning
-neighbours, and addresses inside prefixes by bisecting a sorted list, never by comparing every pair.
+Every check is O(n log n) in the number of hosts and of networks: overlaps (IPv6 and IPv4) are found by
+sorting intervals and scanning neighbours, addresses inside prefixes by bisecting a sorted list, duplicate
+names with a dictionary, never by comparing every pair.
 """
 
 from __future__ import annotations
 
 import bisect
+import difflib
+import functools
 import re
 import typing as t
 from dataclasses import dataclass, field
@@ -42,6 +45,7 @@ VAR_LAN_ADDRESS = "dockernet_lan_address"
 VAR_CONTAINER_PREFIX = "dockernet_container_prefix"
 VAR_ENGINE_VERSION = "dockernet_engine_version"
 VAR_HOST_INTERFACES = "dockernet_host_interfaces"
+VAR_HOST_ADDRESSES = "dockernet_host_addresses"
 
 SITE_VARIABLES = (
     VAR_MODE,
@@ -61,8 +65,27 @@ HOST_VARIABLES = (
     VAR_CONTAINER_PREFIX,
     VAR_ENGINE_VERSION,
     VAR_HOST_INTERFACES,
+    VAR_HOST_ADDRESSES,
     VAR_FORWARD_POLICY,
 )
+# Every dockernet_* variable the collection reads, in one place: a hostvar outside this list (and outside the lab's
+# namespace) is reported as misspelt, with the closest of these names.
+# Read by playbooks/configure.yml and verify.yml (docs/variables.md, "Rollout variables"), not by the planner.
+ROLLOUT_VARIABLES = (
+    "dockernet_accept_ra",
+    "dockernet_proxy_delay",
+    "dockernet_daemon_extra_settings",
+    "dockernet_verify_image",
+)
+# Set by playbooks/preflight.yml on every host (the planner's gathered inputs are in HOST_VARIABLES).
+PREFLIGHT_VARIABLES = ("dockernet_ra_interfaces", "dockernet_plan")
+# Written by tools/lab/lab.sh and .config/molecule/config.yml, read by nothing (the LAN prefix is
+# dockernet_site_lan_prefix): known only until those stop writing it.
+UNUSED_LAB_VARIABLES = ("dockernet_lan_prefix",)
+KNOWN_VARIABLES = SITE_VARIABLES + HOST_VARIABLES + ROLLOUT_VARIABLES + PREFLIGHT_VARIABLES + UNUSED_LAB_VARIABLES
+VARIABLE_PREFIX = "dockernet_"
+# The local lab's own variables (tools/lab/lab.sh, tests/integration): never the collection's, never reported.
+RESERVED_VARIABLE_PREFIX = "dockernet_lab_"
 
 MODE_NDP_PROXY = "ndp_proxy"
 MODE_ROUTED = "routed"
@@ -85,14 +108,33 @@ MAX_LISTED_POOL_BITS = 16
 # An allowed source shorter than this would let in nearly the whole IPv6 Internet.
 MIN_ALLOWED_SOURCE_PREFIXLEN = 16
 FORWARD_POLICIES = ("drop", "keep")
-# Sources that never arrive as routed unicast packets from a real host.
-_NOT_A_SOURCE = (
-    ("::/128", "the unspecified address"),
-    ("::1/128", "the loopback address"),
-    ("::ffff:0:0/96", "IPv4-mapped addresses"),
-    ("fe80::/10", "link-local addresses, which are never forwarded"),
-    ("ff00::/8", "multicast addresses"),
+LINK_LOCAL = "fe80::/10"
+# Addresses that are never routed unicast between hosts: no LAN, host address, container prefix, network or
+# allowed source may use them. A gateway is the one exception: a router is often known by its link-local address.
+# Each: the range, what a prefix overlapping it covers, what an address inside it is.
+_NOT_ROUTABLE = (
+    ("::/128", "the unspecified address", "the unspecified address"),
+    ("::1/128", "the loopback address", "the loopback address"),
+    ("::ffff:0:0/96", "IPv4-mapped addresses", "an IPv4-mapped address"),
+    (LINK_LOCAL, "link-local addresses, which are never forwarded", "a link-local address, which is never forwarded"),
+    ("ff00::/8", "multicast addresses", "a multicast address"),
 )
+# A LAN prefix shorter than /48 is more than a whole site's allocation: a mistyped length, which would make the
+# slices (ndp_proxy) or the range kept free of container prefixes (routed) absurdly large. The longest: in
+# ndp_proxy mode each host's slice of the LAN must still hold a default bridge and an address pool; in routed mode
+# the LAN holds only the hosts' and the routers' addresses.
+LAN_PREFIXLEN_BOUNDS = {MODE_NDP_PROXY: (48, 120), MODE_ROUTED: (48, 126)}
+# Each host's slice of a network needs room for its gateway and at least one container.
+MAX_NETWORK_SLICE_PREFIXLEN = 126
+# The engine's own networks, and the network mode 'default': it refuses to create a network of these names.
+ENGINE_NETWORK_NAMES = ("bridge", "host", "none", "default")
+# The engine checks nothing more than a blank network name, but a name outside the alphabet it allows for container
+# and volume names breaks elsewhere: '/' in the API's /networks/<name> path, ':' in `--network container:<name>`,
+# whitespace in the CLI and in Compose files.
+_NETWORK_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+# The engine gives the default bridge docker0 this subnet unless daemon.json moves it (bip), and refuses to create a
+# network whose subnet overlaps it. Its address pools are not refused: the engine skips pool subnets in use.
+DOCKER0_IPV4_SUBNET = "172.17.0.0/16"
 
 _ENGINE_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)")
 _TRACKED_SITE_VALUES = 8
@@ -133,6 +175,7 @@ class HostInput:
     engine_version: t.Any = None
     host_interfaces: t.Any = None
     forward_policy: t.Any = None
+    host_addresses: t.Any = None
 
 
 @dataclass(frozen=True)
@@ -231,30 +274,36 @@ def _describe(value: t.Any) -> str:
 
 
 def _read_site_value(
-    variable: str, host_names: t.Sequence[str], values: t.Sequence[t.Any], issues: t.List[PlanIssue]
+    variable: str,
+    host_names: t.Sequence[str],
+    values: t.Sequence[t.Any],
+    meanings: t.Sequence[t.Any],
+    issues: t.List[PlanIssue],
 ) -> t.Tuple[t.Any, str]:
     """The value most hosts carry (the first one seen on a tie), and the first host carrying it.
 
-    Every host with another value is reported, so that a single odd host_vars file is named, not the
-    whole group. Only a few distinct values are tracked: a site-wide variable normally has one.
+    Values are compared by their meanings (see _SITE_MEANINGS), so that '2001:DB8::/64' equals '2001:db8::/64'
+    and an unset variable equals its default. Every host with another meaning is reported, so that a single odd
+    host_vars file is named, not the whole group. Only a few distinct meanings are tracked: a site-wide variable
+    normally has one.
     """
     distinct: t.List[t.Any] = []
     counts: t.List[int] = []
     holders: t.List[int] = []
-    for index, value in enumerate(values):
+    for index, meaning in enumerate(meanings):
         for position, known in enumerate(distinct):
-            if value == known:
+            if meaning == known:
                 counts[position] += 1
                 break
         else:
             if len(distinct) < _TRACKED_SITE_VALUES:
-                distinct.append(value)
+                distinct.append(meaning)
                 counts.append(1)
                 holders.append(index)
     chosen = max(range(len(distinct)), key=lambda position: (counts[position], -holders[position]))
-    reference, holder = distinct[chosen], host_names[holders[chosen]]
-    for name, value in zip(host_names, values):
-        if value != reference:
+    reference, holder = values[holders[chosen]], host_names[holders[chosen]]
+    for name, value, meaning in zip(host_names, values, meanings):
+        if meaning != distinct[chosen]:
             issues.append(
                 PlanIssue(
                     name,
@@ -293,6 +342,7 @@ def read_inputs(
             engine_version=_variable(host_vars, VAR_ENGINE_VERSION),
             host_interfaces=_variable(host_vars, VAR_HOST_INTERFACES),
             forward_policy=_variable(host_vars, VAR_FORWARD_POLICY),
+            host_addresses=_variable(host_vars, VAR_HOST_ADDRESSES),
         )
         for name, host_vars in zip(present, per_host_vars)
     ]
@@ -302,7 +352,9 @@ def read_inputs(
     origin: t.Dict[str, str] = {}
     for variable in SITE_VARIABLES:
         values = [_variable(host_vars, variable) for host_vars in per_host_vars]
-        site_values[variable], origin[variable] = _read_site_value(variable, present, values, issues)
+        meanings = _meanings(values, _SITE_MEANINGS[variable], _SiteContext(site_values, len(present)))
+        site_values[variable], origin[variable] = _read_site_value(variable, present, values, meanings, issues)
+    _check_variable_names(present, per_host_vars, issues)
     site = SiteInput(
         mode=site_values[VAR_MODE],
         lan_prefix=site_values[VAR_LAN_PREFIX],
@@ -406,6 +458,220 @@ def _network_from_int(first: int, prefixlen: int) -> t.Any:
 
 
 # ---------------------------------------------------------------------------------------------------
+# What a site-wide value means, for comparing it between hosts
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unparsed:
+    """A value that does not parse: it means only itself (and is reported once planning reads it)."""
+
+    value: t.Any
+
+
+def _prefix_meaning(value: t.Any, version: int = 6) -> t.Any:
+    if value is None:
+        return None
+    prefix, problem = parse_prefix(value, version)
+    return _Unparsed(value) if problem else str(prefix)
+
+
+def _address_meaning(value: t.Any, version: int = 6) -> t.Any:
+    if value is None:
+        return None
+    address, problem = parse_address(value, version)
+    return _Unparsed(value) if problem else str(address)
+
+
+def _prefixlen_meaning(value: t.Any) -> t.Any:
+    number, problem = parse_prefixlen(value, 0, 128)
+    return _Unparsed(value) if problem else number
+
+
+def _set_meaning(value: t.Any, element: t.Callable[[t.Any], t.Any]) -> t.Any:
+    """A list whose order and repetitions mean nothing (gateways, allowed sources); unset is the empty list."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, (str, bytes)) or not isinstance(value, t.Sequence):
+        return _Unparsed(value)
+    meanings = [element(item) for item in value]
+    if any(isinstance(meaning, _Unparsed) for meaning in meanings):
+        return _Unparsed(value)
+    return frozenset(meanings)
+
+
+def _network_meaning(entry: t.Any) -> t.Any:
+    if not isinstance(entry, t.Mapping):
+        return _Unparsed(entry)
+    meaning = {str(key): value for key, value in entry.items()}
+    meaning["ipv6_prefix"] = _prefix_meaning(entry.get("ipv6_prefix"))
+    meaning["ipv4_subnet"] = _prefix_meaning(entry.get("ipv4_subnet"), version=4)
+    meaning["ipv4_gateway"] = _address_meaning(entry.get("ipv4_gateway"), version=4)
+    meaning.setdefault("internal", False)
+    if meaning.get("driver_options") is None:
+        meaning["driver_options"] = {}
+    return meaning
+
+
+def _networks_meaning(value: t.Any) -> t.Any:
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)) or not isinstance(value, t.Sequence):
+        return _Unparsed(value)
+    return tuple(_network_meaning(entry) for entry in value)
+
+
+@dataclass(frozen=True)
+class _SiteContext:
+    """What a default may depend on: the site-wide values chosen so far (SITE_VARIABLES order), the host count."""
+
+    chosen: t.Mapping[str, t.Any]
+    host_count: int
+
+
+def _mode_meaning(value: t.Any, context: _SiteContext) -> t.Any:
+    return MODE_NDP_PROXY if value is None else value
+
+
+def _slice_prefixlen_meaning(value: t.Any, context: _SiteContext) -> t.Any:
+    if value is not None:
+        return _prefixlen_meaning(value)
+    lan_prefix, problem = parse_prefix(context.chosen.get(VAR_LAN_PREFIX))
+    return None if problem else lan_prefix.prefixlen + 1 + ceil_log2(context.host_count)
+
+
+def _masquerade_meaning(value: t.Any, context: _SiteContext) -> t.Any:
+    if value is None:
+        return _mode_meaning(context.chosen.get(VAR_MODE), context) == MODE_ROUTED
+    return value if isinstance(value, bool) else _Unparsed(value)
+
+
+def _meanings(
+    values: t.Sequence[t.Any], meaning: t.Callable[[t.Any, _SiteContext], t.Any], context: _SiteContext
+) -> t.List[t.Any]:
+    """The meaning of every host's value, worked out once per distinct value: most hosts share the group's."""
+    known: t.List[t.Tuple[t.Any, t.Any]] = []
+    meanings = []
+    for value in values:
+        for raw, worked_out in known:
+            # The type too: True == 1, but only True is a boolean.
+            if raw is value or (type(raw) is type(value) and raw == value):
+                meanings.append(worked_out)
+                break
+        else:
+            meanings.append(meaning(value, context))
+            if len(known) < _TRACKED_SITE_VALUES:
+                known.append((value, meanings[-1]))
+    return meanings
+
+
+# Per site-wide variable, what a value means once defaults are filled in and spellings made canonical. A default
+# that depends on another variable (the slice length on the LAN prefix, masquerading on the mode) is taken from the
+# value chosen for the site, so that a host is reported for its own variable only.
+_SITE_MEANINGS: t.Dict[str, t.Callable[[t.Any, _SiteContext], t.Any]] = {
+    VAR_MODE: _mode_meaning,
+    VAR_LAN_PREFIX: lambda value, context: _prefix_meaning(value),
+    VAR_GATEWAYS: lambda value, context: _set_meaning(value, _address_meaning),
+    VAR_SLICE_PREFIXLEN: _slice_prefixlen_meaning,
+    VAR_CONTAINER_POOL: lambda value, context: _prefix_meaning(value),
+    VAR_CONTAINER_PREFIXLEN: lambda value, context: (
+        DEFAULT_CONTAINER_PREFIXLEN if value is None else _prefixlen_meaning(value)
+    ),
+    VAR_NETWORKS: lambda value, context: _networks_meaning(value),
+    # Unset means a length per host (its pool base + 8), which no single explicit value equals.
+    VAR_POOL_PREFIXLEN: lambda value, context: None if value is None else _prefixlen_meaning(value),
+    VAR_ALLOWED_SOURCES: lambda value, context: _set_meaning(value, _prefix_meaning),
+    VAR_MASQUERADE_OUTSIDE: _masquerade_meaning,
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Names: variables and network keys the collection does not know
+# ---------------------------------------------------------------------------------------------------
+
+
+def _unknown_name(kind: str, name: str, known: t.Sequence[str], listed: str, common: str = "") -> str:
+    """What to say about a name nobody reads: the closest known one, and where the known ones are listed.
+
+    `common` is a prefix every known name shares: it is left out of the comparison, where it would make every
+    name look close to every other.
+    """
+    nobody = f"dockernet.ipv6 reads no {kind} of this name ({listed})"
+    stripped = [item[len(common) :] for item in known]
+    closest = difflib.get_close_matches(name[len(common) :], stripped, n=1)
+    if closest:
+        return f"unknown {kind}: did you mean '{common}{closest[0]}'? {nobody}"
+    return f"unknown {kind}: {nobody}; correct its name or remove it"
+
+
+def _unknown_variables(host_vars: t.Mapping[str, t.Any]) -> t.List[str]:
+    return sorted(
+        name
+        for name in host_vars
+        if isinstance(name, str)
+        and name.startswith(VARIABLE_PREFIX)
+        and not name.startswith(RESERVED_VARIABLE_PREFIX)
+        and name not in KNOWN_VARIABLES
+    )
+
+
+def _check_variable_names(
+    host_names: t.Sequence[str], per_host_vars: t.Sequence[t.Mapping[str, t.Any]], issues: t.List[PlanIssue]
+) -> None:
+    """Report every dockernet_* variable nobody reads: once when every host has it (group_vars), else per host."""
+    holders: t.Dict[str, t.List[str]] = {}
+    for name, host_vars in zip(host_names, per_host_vars):
+        for variable in _unknown_variables(host_vars):
+            holders.setdefault(variable, []).append(name)
+    for variable, hosts in holders.items():
+        message = _unknown_name(
+            "variable", variable, KNOWN_VARIABLES, "all are listed in docs/variables.md", common=VARIABLE_PREFIX
+        )
+        if len(hosts) == len(host_names) > 1:
+            issues.append(PlanIssue(hosts[0], variable, f"{message}; every host has it: fix it in group_vars"))
+            continue
+        issues.extend(PlanIssue(host, variable, message) for host in hosts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Addresses that are never routed
+# ---------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _not_routable_ranges() -> t.Tuple[t.Tuple[int, int, str, str, str], ...]:
+    ranges = []
+    for text, covers, is_one in _NOT_ROUTABLE:
+        special = IPNetwork(text)
+        ranges.append((special.first, special.last, text, covers, is_one))
+    return tuple(ranges)
+
+
+def _not_routable(first: int, last: int, allow_link_local: bool = False) -> t.Optional[t.Tuple[str, str, str]]:
+    """The never-routed range that [first, last] overlaps, if any: (range, what a prefix covers, what an address is)."""
+    for special_first, special_last, text, covers, is_one in _not_routable_ranges():
+        if allow_link_local and text == LINK_LOCAL:
+            continue
+        if special_first <= last and first <= special_last:
+            return text, covers, is_one
+    return None
+
+
+def _not_routable_prefix(prefix: t.Any, fix: str) -> t.Optional[str]:
+    special = _not_routable(prefix.first, prefix.last)
+    if special is None:
+        return None
+    return f"{prefix} covers {special[1]} ({special[0]}): {fix}"
+
+
+def _not_routable_address(address: t.Any, fix: str, allow_link_local: bool = False) -> t.Optional[str]:
+    special = _not_routable(int(address), int(address), allow_link_local)
+    if special is None:
+        return None
+    return f"{address} is {special[2]} ({special[0]}): {fix}"
+
+
+# ---------------------------------------------------------------------------------------------------
 # Site-wide variables
 # ---------------------------------------------------------------------------------------------------
 
@@ -420,13 +686,45 @@ def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[
     return None
 
 
-def _parse_required_prefix(value: t.Any, host: str, variable: str, issues: t.List[PlanIssue]) -> t.Any:
-    if value is None:
-        issues.append(PlanIssue(host, variable, "required variable is not set"))
+def _lan_prefixlen_bounds(mode: t.Optional[str]) -> t.Tuple[int, int]:
+    if mode in LAN_PREFIXLEN_BOUNDS:
+        return LAN_PREFIXLEN_BOUNDS[t.cast(str, mode)]
+    # An unknown mode is reported already: hold the prefix only to what every mode allows.
+    bounds = LAN_PREFIXLEN_BOUNDS.values()
+    return min(bound[0] for bound in bounds), max(bound[1] for bound in bounds)
+
+
+def _lan_prefixlen_problem(prefix: t.Any, mode: t.Optional[str]) -> t.Optional[str]:
+    shortest, longest = _lan_prefixlen_bounds(mode)
+    if prefix.prefixlen < shortest:
+        return (
+            f"{prefix} is shorter than /{shortest}, more than a whole site is normally given: most likely a "
+            f"mistyped length; give the LAN's own prefix, /{shortest} to /{longest}"
+        )
+    if prefix.prefixlen <= longest:
         return None
-    prefix, problem = parse_prefix(value)
+    if mode == MODE_NDP_PROXY:
+        why = "in ndp_proxy mode every host's slice of it must still hold a default bridge and an address pool"
+    else:
+        why = "it must hold the hosts' and the routers' addresses"
+    return f"{prefix} is longer than /{longest}: {why}; give the LAN's own prefix, /{shortest} to /{longest}"
+
+
+def _parse_lan_prefix(
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+) -> t.Any:
+    host = origin(VAR_LAN_PREFIX)
+    if site.lan_prefix is None:
+        issues.append(PlanIssue(host, VAR_LAN_PREFIX, "required variable is not set"))
+        return None
+    prefix, problem = parse_prefix(site.lan_prefix)
+    if problem is None:
+        problem = _lan_prefixlen_problem(prefix, mode)
+    if problem is None:
+        problem = _not_routable_prefix(prefix, "give the hosts' routable LAN prefix")
     if problem:
-        issues.append(PlanIssue(host, variable, problem))
+        issues.append(PlanIssue(host, VAR_LAN_PREFIX, problem))
+        return None
     return prefix
 
 
@@ -442,6 +740,10 @@ def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: t.L
     gateways = []
     for index, value in enumerate(site.gateways):
         address, problem = parse_address(value)
+        if problem is None:
+            problem = _not_routable_address(
+                address, "give the router's address on the LAN, global or link-local", allow_link_local=True
+            )
         if problem:
             issues.append(PlanIssue(host, f"{VAR_GATEWAYS}[{index}]", problem))
         else:
@@ -450,10 +752,16 @@ def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: t.L
 
 
 def _parse_slice_prefixlen(
-    site: SiteInput, lan_prefix: t.Any, host_count: int, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+    site: SiteInput,
+    mode: t.Optional[str],
+    lan_prefix: t.Any,
+    host_count: int,
+    origin: t.Callable[[str], str],
+    issues: t.List[PlanIssue],
 ) -> t.Optional[int]:
     if site.slice_prefixlen is None:
-        if lan_prefix is None:
+        # Only ndp_proxy mode slices the LAN; a routed LAN may be too small for slices.
+        if lan_prefix is None or mode != MODE_NDP_PROXY:
             return None
         default = lan_prefix.prefixlen + 1 + ceil_log2(host_count)
         if default > 128:
@@ -479,8 +787,11 @@ def _parse_pool(
     pool = None
     if site.container_pool is not None:
         pool, problem = parse_prefix(site.container_pool)
+        if problem is None:
+            problem = _not_routable_prefix(pool, "give a routable prefix to take the hosts' container prefixes from")
         if problem:
             issues.append(PlanIssue(origin(VAR_CONTAINER_POOL), VAR_CONTAINER_POOL, problem))
+            pool = None
     if site.container_prefixlen is None:
         prefixlen: t.Optional[int] = DEFAULT_CONTAINER_PREFIXLEN
     else:
@@ -511,14 +822,6 @@ def _parse_pool_prefixlen(
     return prefixlen
 
 
-def _not_a_source(prefix: t.Any) -> t.Optional[str]:
-    for text, what in _NOT_A_SOURCE:
-        special = IPNetwork(text)
-        if special.first <= prefix.last and prefix.first <= special.last:
-            return what
-    return None
-
-
 def _parse_allowed_sources(
     site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
 ) -> t.List[t.Any]:
@@ -544,9 +847,7 @@ def _parse_allowed_sources(
                 "site to most of the IPv6 Internet: list the networks that need access"
             )
         if problem is None:
-            what = _not_a_source(prefix)
-            if what is not None:
-                problem = f"{prefix} covers {what}: give routable unicast prefixes only"
+            problem = _not_routable_prefix(prefix, "give routable unicast prefixes only")
         if problem:
             issues.append(PlanIssue(host, where, problem))
         else:
@@ -605,6 +906,40 @@ def _parse_network_ipv4(
     return (str(subnet) if subnet is not None else None), (str(gateway) if gateway is not None else None)
 
 
+def _network_name_problem(name: t.Any) -> t.Optional[str]:
+    if not isinstance(name, str) or not name:
+        return f"{_describe(name)} is not a network name: give a string"
+    if name in ENGINE_NETWORK_NAMES:
+        return (
+            f"'{name}' is reserved by the engine ({', '.join(ENGINE_NETWORK_NAMES[:3])} are its own networks, "
+            f"{ENGINE_NETWORK_NAMES[3]} a network mode) and cannot be created: give the network another name"
+        )
+    if not _NETWORK_NAME_RE.fullmatch(name):
+        return (
+            # repr: a newline in the name must not break the one-line message.
+            f"{name!r} is not a usable network name: start with a letter or a digit and use only letters, digits, "
+            "'_', '.' and '-', as the engine asks of container and volume names"
+        )
+    return None
+
+
+def _network_slice_problem(prefix: t.Any, slice_prefixlen: int, host_count: int) -> t.Optional[str]:
+    if slice_prefixlen <= MAX_NETWORK_SLICE_PREFIXLEN:
+        return None
+    longest = MAX_NETWORK_SLICE_PREFIXLEN - ceil_log2(host_count)
+    hosts = "1 host" if host_count == 1 else f"{host_count} hosts"
+    if slice_prefixlen > 128:
+        return (
+            f"{prefix} is too small to give {hosts} a slice each: use /{longest} or shorter, so that each host's "
+            f"slice is a /{MAX_NETWORK_SLICE_PREFIXLEN} at least, with room for the network's gateway and a container"
+        )
+    return (
+        f"{prefix} is too small for {hosts}: each host's slice would be a /{slice_prefixlen}, with no room for "
+        f"the network's gateway and a container; use /{longest} or shorter (a /{MAX_NETWORK_SLICE_PREFIXLEN} "
+        "slice per host at least)"
+    )
+
+
 def _parse_network(
     index: int, entry: t.Any, host_count: int, host: str, issues: t.List[PlanIssue]
 ) -> t.Optional[_Network]:
@@ -613,31 +948,25 @@ def _parse_network(
         issues.append(PlanIssue(host, where, f"{_describe(entry)} is not a mapping: give name, ipv6_prefix, ..."))
         return None
     count = len(issues)
-    unknown = sorted(str(key) for key in entry if key not in NETWORK_KEYS)
-    if unknown:
-        issues.append(
-            PlanIssue(host, where, f"unknown keys {', '.join(unknown)}: the known ones are {', '.join(NETWORK_KEYS)}")
-        )
+    listed = f"the keys are {', '.join(NETWORK_KEYS)}"
+    for key in sorted(str(key) for key in entry if key not in NETWORK_KEYS):
+        issues.append(PlanIssue(host, f"{where}.{key}", _unknown_name("key", key, NETWORK_KEYS, listed)))
     name = entry.get("name")
-    if not isinstance(name, str) or not name:
-        issues.append(PlanIssue(host, f"{where}.name", f"{_describe(name)} is not a network name: give a string"))
+    problem = _network_name_problem(name)
+    if problem:
+        issues.append(PlanIssue(host, f"{where}.name", problem))
     prefix = slice_prefixlen = None
     if entry.get("ipv6_prefix") is None:
         issues.append(PlanIssue(host, f"{where}.ipv6_prefix", "required key is not set"))
     else:
         prefix, problem = parse_prefix(entry["ipv6_prefix"])
+        if problem is None:
+            problem = _not_routable_prefix(prefix, "give a routable prefix for the network's containers")
+        if problem is None:
+            slice_prefixlen = prefix.prefixlen + ceil_log2(host_count)
+            problem = _network_slice_problem(prefix, slice_prefixlen, host_count)
         if problem:
             issues.append(PlanIssue(host, f"{where}.ipv6_prefix", problem))
-        else:
-            slice_prefixlen = prefix.prefixlen + ceil_log2(host_count)
-            if slice_prefixlen > 128:
-                issues.append(
-                    PlanIssue(
-                        host,
-                        f"{where}.ipv6_prefix",
-                        f"{prefix} is too small to give {host_count} hosts a slice each: use a shorter prefix",
-                    )
-                )
     ipv4_subnet, ipv4_gateway = _parse_network_ipv4(entry, where, host, issues)
     internal = entry.get("internal", False)
     if not isinstance(internal, bool):
@@ -675,23 +1004,76 @@ def _parse_networks(
         issues.append(PlanIssue(host, VAR_NETWORKS, f"{_describe(site.networks)} is not a list of networks"))
         return []
     networks = []
-    seen: t.Dict[str, int] = {}
+    # Keyed by the name in lower case: names that differ only in case are two networks to the engine, but a
+    # mistyped name to whoever reads the inventory or attaches a container.
+    seen: t.Dict[str, t.Tuple[int, str]] = {}
     for index, entry in enumerate(site.networks):
         name = entry.get("name") if isinstance(entry, t.Mapping) else None
         if isinstance(name, str) and name:
-            if name in seen:
-                issues.append(
-                    PlanIssue(
-                        host,
-                        f"{VAR_NETWORKS}[{index}].name",
-                        f"'{name}' is already the name of {VAR_NETWORKS}[{seen[name]}]: give each network its own name",
-                    )
-                )
-            seen.setdefault(name, index)
+            _check_duplicate_name(name, index, seen, host, issues)
         network = _parse_network(index, entry, host_count, host, issues)
         if network is not None:
             networks.append(network)
+    _check_ipv4_subnets(networks, host, issues)
     return networks
+
+
+def _check_duplicate_name(
+    name: str, index: int, seen: t.Dict[str, t.Tuple[int, str]], host: str, issues: t.List[PlanIssue]
+) -> None:
+    key = name.casefold()
+    if key not in seen:
+        seen[key] = (index, name)
+        return
+    first_index, first_name = seen[key]
+    if first_name == name:
+        problem = f"'{name}' is already the name of {VAR_NETWORKS}[{first_index}]: give each network its own name"
+    else:
+        problem = (
+            f"'{name}' differs only in case from '{first_name}', the name of {VAR_NETWORKS}[{first_index}]: "
+            "give each network a name of its own, not just other capitals"
+        )
+    issues.append(PlanIssue(host, f"{VAR_NETWORKS}[{index}].name", problem))
+
+
+def _check_ipv4_subnets(networks: t.Sequence[_Network], host: str, issues: t.List[PlanIssue]) -> None:
+    """Every host creates every network, so two networks on overlapping IPv4 subnets, or one on docker0's, fail
+    on every host: the engine refuses a subnet that overlaps one in use."""
+    docker0 = IPNetwork(DOCKER0_IPV4_SUBNET)
+    docker0_label = f"{DOCKER0_IPV4_SUBNET}, the default bridge docker0's subnet unless daemon.json moves it (bip)"
+    claims = [_Claim(docker0.first, docker0.last, -1, "", "", DOCKER0_IPV4_SUBNET, docker0_label)]
+    for position, network in enumerate(networks):
+        if network.ipv4_subnet is not None:
+            subnet = IPNetwork(network.ipv4_subnet)
+            claims.append(
+                _Claim(
+                    subnet.first,
+                    subnet.last,
+                    position,
+                    host,
+                    f"{VAR_NETWORKS}[{network.index}].ipv4_subnet",
+                    network.ipv4_subnet,
+                    f"{VAR_NETWORKS}[{network.index}].ipv4_subnet {network.ipv4_subnet}",
+                )
+            )
+    blamed: t.Set[str] = set()
+    for earlier, later in _overlapping_pairs(claims):
+        # Blame the network later in the list (docker0 counts as first), naming the one it collides with.
+        blamed_claim, other = (later, earlier) if later.order > earlier.order else (earlier, later)
+        if blamed_claim.variable in blamed:
+            continue
+        blamed.add(blamed_claim.variable)
+        if other.order < 0:
+            why = "the engine refuses to create a network that overlaps it"
+        else:
+            why = "the engine refuses to create a network on addresses another network uses"
+        issues.append(
+            PlanIssue(
+                host,
+                blamed_claim.variable,
+                f"{blamed_claim.text} overlaps {other.label}: {why}; give the network a subnet of its own",
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -723,11 +1105,59 @@ def _parse_interface(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[s
     return interface
 
 
+def _interface_addresses(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[t.Dict[str, t.List[t.Any]]]:
+    """The gathered IPv6 addresses per interface (None when not gathered); entries that are not IPv6 are skipped."""
+    gathered = host.host_addresses
+    if gathered is None:
+        return None
+    lists_only = isinstance(gathered, t.Mapping) and all(
+        isinstance(values, t.Sequence) and not isinstance(values, (str, bytes)) for values in gathered.values()
+    )
+    if not lists_only:
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_HOST_ADDRESSES,
+                f"{_describe(gathered)} is not a mapping of interface names to lists of addresses: leave it to the "
+                "preflight, which gathers it",
+            )
+        )
+        return None
+    addresses: t.Dict[str, t.List[t.Any]] = {}
+    for interface, values in gathered.items():
+        parsed = [parse_address(str(value).split("/", 1)[0]) for value in values]
+        addresses[str(interface)] = [address for address, problem in parsed if problem is None]
+    return addresses
+
+
+def _check_address_on_interface(
+    host: HostInput, interface: str, address: t.Any, addresses: t.Mapping[str, t.List[t.Any]], issues: t.List[PlanIssue]
+) -> None:
+    """With the addresses gathered, the LAN address must be one the LAN interface really has."""
+    existing = host.host_interfaces
+    if isinstance(existing, t.Sequence) and not isinstance(existing, (str, bytes)) and interface not in existing:
+        return  # reported as a missing interface already
+    configured = addresses.get(interface, [])
+    if address in configured:
+        return
+    has = ", ".join(str(item) for item in configured) or "no IPv6 address"
+    issues.append(
+        PlanIssue(
+            host.name,
+            VAR_LAN_ADDRESS,
+            f"{address} is not configured on {interface} (it has: {has}): give the address this host has on the "
+            f"LAN, or configure it on {interface} first",
+        )
+    )
+
+
 def _parse_lan_address(host: HostInput, lan_prefix: t.Any, issues: t.List[PlanIssue]) -> t.Any:
     if host.lan_address is None:
         issues.append(PlanIssue(host.name, VAR_LAN_ADDRESS, "required variable is not set"))
         return None
     address, problem = parse_address(host.lan_address)
+    if problem is None:
+        problem = _not_routable_address(address, "give this host's routable address on the LAN")
     if problem:
         issues.append(PlanIssue(host.name, VAR_LAN_ADDRESS, problem))
         return None
@@ -748,6 +1178,8 @@ def _parse_override(host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, i
     if host.container_prefix is None:
         return None
     override, problem = parse_prefix(host.container_prefix)
+    if problem is None:
+        problem = _not_routable_prefix(override, "give a routable prefix for this host's containers")
     if problem:
         issues.append(PlanIssue(host.name, VAR_CONTAINER_PREFIX, problem))
         return None
@@ -769,6 +1201,9 @@ def _parse_host(
 ) -> _Host:
     interface = _parse_interface(host, issues)
     address = _parse_lan_address(host, lan_prefix, issues)
+    addresses = _interface_addresses(host, issues)
+    if interface is not None and address is not None and addresses is not None:
+        _check_address_on_interface(host, interface, address, addresses, issues)
     override = _parse_override(host, mode, lan_prefix, issues)
     engine = None
     if host.engine_version is not None:
@@ -1274,9 +1709,9 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
 
     issues: t.List[PlanIssue] = []
     mode = _parse_mode(site, origin, issues)
-    lan_prefix = _parse_required_prefix(site.lan_prefix, origin(VAR_LAN_PREFIX), VAR_LAN_PREFIX, issues)
+    lan_prefix = _parse_lan_prefix(site, mode, origin, issues)
     gateways = _parse_gateways(site, origin, issues)
-    slice_prefixlen = _parse_slice_prefixlen(site, lan_prefix, len(hosts), origin, issues)
+    slice_prefixlen = _parse_slice_prefixlen(site, mode, lan_prefix, len(hosts), origin, issues)
     pool, container_prefixlen = _parse_pool(site, mode, origin, issues)
     networks = _parse_networks(site, len(hosts), origin, issues)
     pool_prefixlen = _parse_pool_prefixlen(site, origin, issues)

@@ -71,6 +71,13 @@ engine_version:
   returned: success
   type: str
   sample: 26.1.5
+addresses:
+  description:
+    - Every interface's IPv6 addresses, as C(address/prefixlen); addresses that failed duplicate address detection
+      are left out.
+  returned: success
+  type: dict
+  sample: {"lo": ["::1/128"], "eth0": ["2001:db8:ab11::1/64", "fe80::42:acff:fe1e:b01/64"]}
 firewall_backend:
   description:
     - The C(firewall-backend) that O(daemon_config_path) sets (Docker 29 and later accept C(iptables) or C(nftables));
@@ -84,6 +91,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     firewall_backend,
+    interface_addresses,
     interface_names,
     parse_engine_version,
     ra_interfaces,
@@ -117,7 +125,8 @@ def main() -> None:
             daemon_json = handle.read()
     except OSError:
         daemon_json = None
-    module.exit_json(changed=False, interfaces=interface_names(links), ra_interfaces=ra_interfaces(links, ra_routes),
+    module.exit_json(changed=False, interfaces=interface_names(links), addresses=interface_addresses(links),
+                     ra_interfaces=ra_interfaces(links, ra_routes),
                      engine_version=engine_version, firewall_backend=firewall_backend(daemon_json))
 
 

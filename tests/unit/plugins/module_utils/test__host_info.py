@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     firewall_backend,
+    interface_addresses,
     interface_names,
     parse_engine_version,
     ra_interfaces,
@@ -71,3 +72,26 @@ def test_a_route_learnt_from_an_advertisement_marks_its_link_once():
 )
 def test_firewall_backend_from_daemon_json(daemon_json, backend):
     assert firewall_backend(daemon_json) == backend
+
+
+# `ip -j addr show` on a lab host (Debian trixie, iproute2 6.15.0), lo and eth0, plus a made-up link holding an
+# address that failed duplicate address detection.
+LAB_LINKS = json.loads("""[
+{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN","addr_info":[
+ {"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo"},
+ {"family":"inet6","local":"::1","prefixlen":128,"scope":"host","protocol":"kernel_lo"}]},
+{"ifindex":3,"link_index":4,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"addr_info":[
+ {"family":"inet","local":"172.30.11.1","prefixlen":24,"broadcast":"172.30.11.255","scope":"global","label":"eth0"},
+ {"family":"inet6","local":"2001:db8:ab11::1","prefixlen":64,"scope":"global","nodad":true},
+ {"family":"inet6","local":"fe80::42:acff:fe1e:b01","prefixlen":64,"scope":"link","protocol":"kernel_ll"}]},
+{"ifindex":4,"ifname":"dup0","flags":["BROADCAST"],"addr_info":[
+ {"family":"inet6","local":"2001:db8:ab11::7","prefixlen":64,"scope":"global","dadfailed":true,"tentative":true}]}
+]""")
+
+
+def test_interface_addresses_keeps_ipv6_with_lengths_and_drops_failed_dad():
+    assert interface_addresses(LAB_LINKS) == {
+        'lo': ['::1/128'],
+        'eth0': ['2001:db8:ab11::1/64', 'fe80::42:acff:fe1e:b01/64'],
+        'dup0': [],
+    }

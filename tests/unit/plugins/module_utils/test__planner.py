@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import typing as t
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -587,8 +589,12 @@ def test_error_lan_prefix_malformed(value, fragment):
 
 
 def test_error_lan_prefix_too_small_for_the_default_slices():
-    hostvars = make_hostvars(4, site={"dockernet_site_lan_prefix": "2001:db8:ab11::/126"})
-    assert_error(hostvars, "docker1", "dockernet_site_lan_prefix", "too small")
+    # A /120 (the longest ndp_proxy LAN) has 256 addresses: 200 hosts need 2**8 slices of its upper half.
+    hostvars = make_hostvars(200, site={"dockernet_site_lan_prefix": "2001:db8:ab11::/120"})
+    assert errors(hostvars) == [
+        "docker1: dockernet_site_lan_prefix: 2001:db8:ab11::/120 is too small to give 200 hosts a slice each: "
+        "use a shorter prefix"
+    ]
 
 
 def test_error_gateways_not_a_list():
@@ -677,14 +683,14 @@ def test_error_network_not_a_mapping():
     )
 
 
-def test_error_network_unknown_key():
-    network = dict(BOOK_NETWORK, ipv6_subnet="2001:db8:ab11:0:4000::/66")
-    assert_error(
-        make_hostvars(2, site={"dockernet_networks": [network]}),
-        "docker1",
-        "dockernet_networks[0]",
-        "unknown keys ipv6_subnet",
-    )
+def test_error_network_unknown_key_names_the_closest_key():
+    network = dict(BOOK_NETWORK, ipv4_gatway="172.31.0.1", color="blue")
+    assert errors(make_hostvars(2, site={"dockernet_networks": [network]})) == [
+        "docker1: dockernet_networks[0].color: unknown key: dockernet.ipv6 reads no key of this name (the keys are "
+        "name, ipv6_prefix, ipv4_subnet, ipv4_gateway, internal, driver_options); correct its name or remove it",
+        "docker1: dockernet_networks[0].ipv4_gatway: unknown key: did you mean 'ipv4_gateway'? dockernet.ipv6 reads "
+        "no key of this name (the keys are name, ipv6_prefix, ipv4_subnet, ipv4_gateway, internal, driver_options)",
+    ]
 
 
 def test_error_network_name_missing():
@@ -1149,6 +1155,532 @@ def test_all_errors_are_reported_together():
         "docker2: dockernet_lan_interface",
         "docker3: dockernet_container_prefix",
     ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Hardening: never-routed addresses, LAN lengths, tiny networks, network names, misspelt variables,
+# site-wide values by meaning, the LAN address on its interface
+# ---------------------------------------------------------------------------------------------------
+
+ROUTED = {"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"}
+
+
+def test_error_lan_prefix_link_local_exact_message():
+    assert errors(make_hostvars(2, site={"dockernet_site_lan_prefix": "fe80::/64"})) == [
+        "docker1: dockernet_site_lan_prefix: fe80::/64 covers link-local addresses, which are never forwarded "
+        "(fe80::/10): give the hosts' routable LAN prefix"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("fe80::/64", "fe80::/64 covers link-local addresses"),
+        ("ff05::/64", "ff05::/64 covers multicast addresses (ff00::/8)"),
+        ("::ffff:0:0/96", "::ffff:0.0.0.0/96 covers IPv4-mapped addresses (::ffff:0:0/96)"),
+        ("::/64", "::/64 covers the unspecified address (::/128)"),
+        ("::/120", "::/120 covers the unspecified address (::/128)"),
+    ],
+)
+@pytest.mark.parametrize("mode", [{}, ROUTED])
+def test_error_lan_prefix_not_routable(value, fragment, mode):
+    hostvars = make_hostvars(2, site=dict(mode, dockernet_site_lan_prefix=value))
+    lines = errors(hostvars)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"docker1: dockernet_site_lan_prefix: {fragment}"), lines
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("fe80::2", "fe80::2 is a link-local address, which is never forwarded (fe80::/10)"),
+        ("::1", "::1 is the loopback address (::1/128)"),
+        ("::", ":: is the unspecified address (::/128)"),
+        ("ff02::1", "ff02::1 is a multicast address (ff00::/8)"),
+        ("::ffff:192.0.2.2", "::ffff:192.0.2.2 is an IPv4-mapped address (::ffff:0:0/96)"),
+    ],
+)
+def test_error_lan_address_not_routable(value, message):
+    assert errors(make_hostvars(2, docker2={"dockernet_lan_address": value})) == [
+        f"docker2: dockernet_lan_address: {message}: give this host's routable address on the LAN"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "covers"),
+    [
+        ("fe80::/64", "link-local addresses, which are never forwarded (fe80::/10)"),
+        ("ff05::/64", "multicast addresses (ff00::/8)"),
+        ("::ffff:0:0/96", "IPv4-mapped addresses (::ffff:0:0/96)"),
+        ("::/64", "the unspecified address (::/128)"),
+    ],
+)
+@pytest.mark.parametrize("mode", [{}, ROUTED])
+def test_error_container_prefix_not_routable(value, covers, mode):
+    prefix = str(IPNetwork(value))
+    assert errors(make_hostvars(2, site=mode, docker2={"dockernet_container_prefix": value})) == [
+        f"docker2: dockernet_container_prefix: {prefix} covers {covers}: give a routable prefix for this host's "
+        "containers"
+    ]
+
+
+@pytest.mark.parametrize("value", ["fe80::/56", "ff00::/56", "::/56"])
+def test_error_container_pool_not_routable(value):
+    lines = errors(make_hostvars(2, site=dict(ROUTED, dockernet_site_container_pool=value)))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"docker1: dockernet_site_container_pool: {value} covers ")
+    assert lines[0].endswith(": give a routable prefix to take the hosts' container prefixes from")
+
+
+@pytest.mark.parametrize("value", ["fe80::/64", "ff0e::/64", "::ffff:0:0/112", "::/64", "::1/128"])
+@pytest.mark.parametrize("mode", [{}, ROUTED])
+def test_error_network_prefix_not_routable(value, mode):
+    network = dict(BOOK_NETWORK, ipv6_prefix=value)
+    lines = errors(make_hostvars(2, site=dict(mode, dockernet_networks=[network])))
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"docker1: dockernet_networks[0].ipv6_prefix: {IPNetwork(value)} covers ")
+    assert lines[0].endswith(": give a routable prefix for the network's containers")
+
+
+def test_link_local_and_global_gateways_are_accepted():
+    site = {"dockernet_site_gateways": ["fe80::1", "FE80::2", "2001:db8:ab11::fffe"]}
+    assert plan(make_hostvars(2, site=site))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/66"
+
+
+def test_error_gateways_that_are_no_router_address():
+    site = {"dockernet_site_gateways": ["fe80::1", "ff02::2", "::", "::1", "::ffff:10.0.0.1"]}
+    fix = "give the router's address on the LAN, global or link-local"
+    assert errors(make_hostvars(2, site=site)) == [
+        f"docker1: dockernet_site_gateways[1]: ff02::2 is a multicast address (ff00::/8): {fix}",
+        f"docker1: dockernet_site_gateways[2]: :: is the unspecified address (::/128): {fix}",
+        f"docker1: dockernet_site_gateways[3]: ::1 is the loopback address (::1/128): {fix}",
+        f"docker1: dockernet_site_gateways[4]: ::ffff:10.0.0.1 is an IPv4-mapped address (::ffff:0:0/96): {fix}",
+    ]
+
+
+def test_one_table_of_never_routed_ranges_for_every_variable():
+    # Sources, LAN, addresses, prefixes and gateways all answer from _NOT_ROUTABLE: one place for the concept.
+    assert [entry[0] for entry in _planner._NOT_ROUTABLE] == [
+        "::/128",
+        "::1/128",
+        "::ffff:0:0/96",
+        "fe80::/10",
+        "ff00::/8",
+    ]
+    assert not hasattr(_planner, "_NOT_A_SOURCE")
+
+
+@pytest.mark.parametrize(
+    ("mode", "lan", "ok"),
+    [
+        ({}, "2001:db8:ab10::/47", False),
+        ({}, "2001:db8:ab11::/48", True),
+        ({}, "2001:db8:ab11::/120", True),
+        ({}, "2001:db8:ab11::/121", False),
+        (ROUTED, "2001:db8:ab10::/47", False),
+        (ROUTED, "2001:db8:ab11::/48", True),
+        (ROUTED, "2001:db8:ab11::/126", True),
+        (ROUTED, "2001:db8:ab11::/127", False),
+    ],
+)
+def test_lan_prefix_length_bounds_per_mode(mode, lan, ok):
+    hostvars = make_hostvars(2, site=dict(mode, dockernet_site_lan_prefix=lan))
+    if ok:
+        assert plan(hostvars)["lan_prefix"] == lan
+    else:
+        lines = errors(hostvars)
+        assert len(lines) == 1 and lines[0].startswith(f"docker1: dockernet_site_lan_prefix: {lan} is "), lines
+
+
+def test_error_lan_prefix_length_messages():
+    assert errors(make_hostvars(2, site={"dockernet_site_lan_prefix": "2001:db8::/32"})) == [
+        "docker1: dockernet_site_lan_prefix: 2001:db8::/32 is shorter than /48, more than a whole site is normally "
+        "given: most likely a mistyped length; give the LAN's own prefix, /48 to /120"
+    ]
+    assert errors(make_hostvars(2, site={"dockernet_site_lan_prefix": "2001:db8:ab11::/124"})) == [
+        "docker1: dockernet_site_lan_prefix: 2001:db8:ab11::/124 is longer than /120: in ndp_proxy mode every "
+        "host's slice of it must still hold a default bridge and an address pool; give the LAN's own prefix, "
+        "/48 to /120"
+    ]
+    routed = dict(ROUTED, dockernet_site_lan_prefix="2001:db8:ab11::/128")
+    assert errors(make_hostvars(1, site=routed)) == [
+        "docker1: dockernet_site_lan_prefix: 2001:db8:ab11::/128 is longer than /126: it must hold the hosts' and "
+        "the routers' addresses; give the LAN's own prefix, /48 to /126"
+    ]
+
+
+def test_routed_lan_of_126_needs_no_slices_for_many_hosts():
+    # Only ndp_proxy mode slices the LAN: a routed /126 with three hosts is fine.
+    hostvars = make_hostvars(3, site=dict(ROUTED, dockernet_site_lan_prefix="2001:db8:ab11::/126"))
+    assert plan(hostvars)["hosts"]["docker3"]["container_prefix"] == "2001:db8:cd00:2::/64"
+
+
+def test_unknown_mode_holds_the_lan_prefix_to_every_modes_bounds():
+    hostvars = make_hostvars(2, site={"dockernet_site_mode": "bgp", "dockernet_site_lan_prefix": "2001:db8::/40"})
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_site_mode", "dockernet_site_lan_prefix"]
+    hostvars = make_hostvars(2, site={"dockernet_site_mode": "bgp", "dockernet_site_lan_prefix": "2001:db8:ab11::/124"})
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_site_mode"]
+
+
+def test_error_network_slices_too_small_for_a_gateway_and_a_container():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11:0:4000::/126")
+    assert errors(make_hostvars(2, site={"dockernet_networks": [network]})) == [
+        "docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:4000::/126 is too small for 2 hosts: each "
+        "host's slice would be a /127, with no room for the network's gateway and a container; use /125 or shorter "
+        "(a /126 slice per host at least)"
+    ]
+
+
+def test_error_network_prefix_that_cannot_be_split_for_the_hosts():
+    network = dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11:0:4000::/128")
+    assert errors(make_hostvars(2, site={"dockernet_networks": [network]})) == [
+        "docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:4000::/128 is too small to give 2 hosts a slice "
+        "each: use /125 or shorter, so that each host's slice is a /126 at least, with room for the network's "
+        "gateway and a container"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "prefixlen", "ok"),
+    [(1, 126, True), (1, 127, False), (1, 128, False), (2, 125, True), (3, 124, True), (3, 125, False)],
+)
+def test_network_slices_of_126_are_the_smallest(count, prefixlen, ok):
+    network = dict(BOOK_NETWORK, ipv6_prefix=f"2001:db8:ab11:0:4000::/{prefixlen}")
+    hostvars = make_hostvars(count, site={"dockernet_networks": [network]})
+    if ok:
+        subnets = [host["networks"][0]["ipv6_subnet"] for host in plan(hostvars)["hosts"].values()]
+        assert all(IPNetwork(subnet).prefixlen <= 126 for subnet in subnets)
+    else:
+        assert_error(hostvars, "docker1", "dockernet_networks[0].ipv6_prefix", "is too small", "/126")
+
+
+@pytest.mark.parametrize("name", ["bridge", "host", "none", "default"])
+def test_error_network_named_like_the_engines_own(name):
+    assert errors(make_hostvars(2, site={"dockernet_networks": [dict(BOOK_NETWORK, name=name)]})) == [
+        f"docker1: dockernet_networks[0].name: '{name}' is reserved by the engine (bridge, host, none are its own "
+        "networks, default a network mode) and cannot be created: give the network another name"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["ipv6 bridge", " web", "web\t", "web\n", "-web", ".web", "_web", "web/1", "web:1", "wéb", "container:x"]
+)
+def test_error_network_name_the_engine_cannot_use(name):
+    assert errors(make_hostvars(2, site={"dockernet_networks": [dict(BOOK_NETWORK, name=name)]})) == [
+        f"docker1: dockernet_networks[0].name: {name!r} is not a usable network name: start with a letter or a "
+        "digit and use only letters, digits, '_', '.' and '-', as the engine asks of container and volume names"
+    ]
+
+
+@pytest.mark.parametrize("name", ["ipv6_bridge", "Web.1_x-y", "9net", "Bridge", "bridge2"])
+def test_network_names_the_engine_takes(name):
+    hosts = plan(make_hostvars(2, site={"dockernet_networks": [dict(BOOK_NETWORK, name=name)]}))["hosts"]
+    assert hosts["docker1"]["networks"][0]["name"] == name
+
+
+def test_error_network_names_that_differ_only_in_case():
+    networks = [
+        dict(BOOK_NETWORK, name="Web"),
+        {"name": "web", "ipv6_prefix": "2001:db8:ab11:0:2000::/67"},
+        {"name": "WEB", "ipv6_prefix": "2001:db8:ab11:0:1000::/68"},
+    ]
+    assert errors(make_hostvars(2, site={"dockernet_networks": networks})) == [
+        "docker1: dockernet_networks[1].name: 'web' differs only in case from 'Web', the name of "
+        "dockernet_networks[0]: give each network a name of its own, not just other capitals",
+        "docker1: dockernet_networks[2].name: 'WEB' differs only in case from 'Web', the name of "
+        "dockernet_networks[0]: give each network a name of its own, not just other capitals",
+    ]
+
+
+def _second_network(**changes: t.Any) -> dict[str, t.Any]:
+    return dict({"name": "web", "ipv6_prefix": "2001:db8:ab11:0:2000::/67"}, **changes)
+
+
+def test_error_two_networks_on_one_ipv4_subnet():
+    networks = [BOOK_NETWORK, _second_network(ipv4_subnet="172.31.0.0/24")]
+    assert errors(make_hostvars(2, site={"dockernet_networks": networks})) == [
+        "docker1: dockernet_networks[1].ipv4_subnet: 172.31.0.0/24 overlaps dockernet_networks[0].ipv4_subnet "
+        "172.31.0.0/24: the engine refuses to create a network on addresses another network uses; give the network "
+        "a subnet of its own"
+    ]
+
+
+def test_error_overlapping_ipv4_subnets_blame_the_later_network_whichever_starts_first():
+    networks = [dict(BOOK_NETWORK, ipv4_subnet="172.31.5.0/24"), _second_network(ipv4_subnet="172.31.0.0/16")]
+    line = assert_error(
+        make_hostvars(2, site={"dockernet_networks": networks}),
+        "docker1",
+        "dockernet_networks[1].ipv4_subnet",
+        "172.31.0.0/16 overlaps dockernet_networks[0].ipv4_subnet 172.31.5.0/24",
+    )
+    assert len(errors(make_hostvars(2, site={"dockernet_networks": networks}))) == 1, line
+
+
+@pytest.mark.parametrize("subnet", ["172.17.0.0/24", "172.17.255.0/24", "172.16.0.0/12", "172.17.0.0/16"])
+def test_error_ipv4_subnet_overlaps_docker0(subnet):
+    assert errors(make_hostvars(2, site={"dockernet_networks": [dict(BOOK_NETWORK, ipv4_subnet=subnet)]})) == [
+        f"docker1: dockernet_networks[0].ipv4_subnet: {subnet} overlaps 172.17.0.0/16, the default bridge "
+        "docker0's subnet unless daemon.json moves it (bip): the engine refuses to create a network that overlaps "
+        "it; give the network a subnet of its own"
+    ]
+
+
+@pytest.mark.parametrize("subnet", ["172.18.0.0/16", "172.16.0.0/16", "172.18.0.0/24", "192.168.0.0/20", "10.0.0.0/8"])
+def test_ipv4_subnets_in_the_engines_pools_are_accepted(subnet):
+    # The engine skips pool subnets in use, so a network there takes nothing another one needs.
+    hosts = plan(make_hostvars(2, site={"dockernet_networks": [dict(BOOK_NETWORK, ipv4_subnet=subnet)]}))["hosts"]
+    assert hosts["docker2"]["networks"][0]["ipv4_subnet"] == subnet
+
+
+def test_ipv4_overlap_check_is_a_scan_not_all_pairs():
+    # 3000 networks on distinct /24s, one duplicate at the end: only it is named.
+    networks = [
+        {
+            "name": f"n{index}",
+            "ipv6_prefix": str(IPNetwork("2001:db8:ce00::/64").next(index)),
+            "ipv4_subnet": f"10.{index // 256}.{index % 256}.0/24",
+        }
+        for index in range(3000)
+    ]
+    networks.append({"name": "late", "ipv6_prefix": "2001:db8:cf00::/64", "ipv4_subnet": "10.5.7.0/24"})
+    hostvars = make_hostvars(2, site=dict(ROUTED, dockernet_networks=networks))
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_networks[3000].ipv4_subnet"]
+
+
+def test_error_misspelt_group_variable_is_named_once_with_the_closest_name():
+    hostvars = make_hostvars(3, site={"dockernet_site_slice_prefixlenn": 66})
+    assert errors(hostvars) == [
+        "docker1: dockernet_site_slice_prefixlenn: unknown variable: did you mean 'dockernet_site_slice_prefixlen'? "
+        "dockernet.ipv6 reads no variable of this name (all are listed in docs/variables.md); every host has it: fix "
+        "it in group_vars"
+    ]
+
+
+def test_error_misspelt_host_variables_are_named_per_host():
+    hostvars = make_hostvars(
+        3,
+        docker2={"dockernet_lan_adress": "2001:db8:ab11::2", "dockernet_widget": 1},
+        docker3={"dockernet_lan_adress": "2001:db8:ab11::3"},
+    )
+    assert errors(hostvars) == [
+        "docker2: dockernet_lan_adress: unknown variable: did you mean 'dockernet_lan_address'? dockernet.ipv6 reads "
+        "no variable of this name (all are listed in docs/variables.md)",
+        "docker3: dockernet_lan_adress: unknown variable: did you mean 'dockernet_lan_address'? dockernet.ipv6 reads "
+        "no variable of this name (all are listed in docs/variables.md)",
+        "docker2: dockernet_widget: unknown variable: dockernet.ipv6 reads no variable of this name (all are listed "
+        "in docs/variables.md); correct its name or remove it",
+    ]
+
+
+def test_misspelt_variable_is_reported_with_the_other_problems():
+    hostvars = make_hostvars(2, site={"dockernet_site_lan_prefx": LAN}, docker2={"dockernet_lan_address": "::1"})
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1] for line in errors(hostvars)] == [
+        "docker1: dockernet_site_lan_prefx",
+        "docker2: dockernet_lan_address",
+    ]
+
+
+def test_known_variables_lab_namespace_and_other_names_are_not_reported():
+    every_known = {
+        "dockernet_accept_ra": True,
+        "dockernet_proxy_delay": 0,
+        "dockernet_daemon_extra_settings": {},
+        "dockernet_verify_image": "busybox:latest",
+        "dockernet_ra_interfaces": [],
+        "dockernet_plan": {},
+        "dockernet_engine_version": "28.5.2",
+        "dockernet_host_interfaces": ["lo", "eth0"],
+        "dockernet_host_addresses": {"eth0": ["2001:db8:ab11::1/64"]},
+        "dockernet_forward_policy": "drop",
+        # Written by tools/lab/lab.sh: the lab's namespace and its unused LAN prefix.
+        "dockernet_lab_name": "dockernet",
+        "dockernet_lab_engine": "trixie",
+        "dockernet_lab_docker_host": "unix:///run/dockernet-lab-dockernet/docker.sock",
+        "dockernet_lab_busybox_image": "dockernet/busybox:latest",
+        "dockernet_lan_prefix": LAN,
+        # Not the collection's: other prefixes, the preflight's registered result.
+        "_dockernet_host_info": {},
+        "ansible_host": "dockernet-docker1",
+        "dockernetwork": 1,
+    }
+    assert plan(make_hostvars(2, docker1=every_known))["hosts"]["docker1"]["lan_address"] == "2001:db8:ab11::1"
+
+
+def test_every_dockernet_variable_the_repository_uses_is_known():
+    # The known list must follow the playbooks, roles and inventories, and the variables documented: a name used
+    # there and missing here would be reported as misspelt on every real run.
+    repo = Path(_planner.__file__).resolve().parents[2]
+    patterns = ["playbooks/*.yml", "roles/**/*.yml", "roles/**/*.j2", "inventory/**/*.yml", "molecule/**/*.yml"]
+    files = [path for pattern in patterns for path in repo.glob(pattern)] + [repo / ".config/molecule/config.yml"]
+    used = set()
+    for path in files:
+        used.update(re.findall(r"(?<![\w.])dockernet_[a-z0-9_]+", path.read_text()))
+    documented = re.findall(r"^\| `(dockernet_[a-z0-9_]+)`", (repo / "docs/variables.md").read_text(), re.MULTILINE)
+    assert len(documented) > 15 and len(used) > 15
+    used.update(documented)
+    unknown = {name for name in used if name not in _planner.KNOWN_VARIABLES and not name.startswith("dockernet_lab_")}
+    assert unknown == set()
+
+
+def test_read_inputs_iterates_hostvars_names_without_templating_values():
+    class Untemplatable(dict):
+        def __getitem__(self, key):
+            if key == "dockernet_secret_typo":
+                raise AssertionError("an unknown variable's value was read")
+            return super().__getitem__(key)
+
+    hostvars = make_hostvars(2)
+    hostvars["docker2"] = Untemplatable(hostvars["docker2"], dockernet_secret_typo="{{ undefined }}")
+    issues = read_inputs(["docker1", "docker2"], hostvars)[2]
+    assert [str(issue).split(": ")[1] for issue in issues] == ["dockernet_secret_typo"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "here", "group"),
+    [
+        ("dockernet_site_lan_prefix", "2001:DB8:AB11::/64", LAN),
+        ("dockernet_site_lan_prefix", " 2001:db8:ab11:0::/64 ", LAN),
+        ("dockernet_site_mode", None, "ndp_proxy"),
+        # Three hosts on a /64: the default slice is a /67.
+        ("dockernet_site_slice_prefixlen", "67", None),
+        ("dockernet_site_slice_prefixlen", 67, " 67"),
+        ("dockernet_site_gateways", ["FE80::1", "2001:db8:ab11::fffe"], ["2001:db8:ab11::FFFE", "fe80::1", "fe80::1"]),
+        ("dockernet_site_gateways", [], None),
+        (
+            "dockernet_site_allowed_sources",
+            ["2001:DB8:FE00::/48", "2001:db8:fd00::/48"],
+            ["2001:db8:fd00::/48", "2001:db8:fe00::/48"],
+        ),
+        ("dockernet_site_allowed_sources", None, []),
+        ("dockernet_site_masquerade_outside", False, None),
+        ("dockernet_site_pool_prefixlen", "80", 80),
+        ("dockernet_networks", [], None),
+        (
+            "dockernet_networks",
+            [{"name": "ipv6_bridge", "ipv6_prefix": "2001:DB8:AB11:0:4000::/66", "ipv4_subnet": "172.31.0.0/24"}],
+            [dict(BOOK_NETWORK, internal=False, driver_options=None, ipv4_gateway=None)],
+        ),
+    ],
+)
+def test_site_values_are_compared_by_meaning(variable, here, group):
+    hostvars = make_hostvars(3, site={variable: group}, docker2={variable: here})
+    plan(hostvars)
+    hostvars = make_hostvars(3, site={variable: here}, docker3={variable: group})
+    plan(hostvars)
+
+
+@pytest.mark.parametrize(
+    ("site", "here"),
+    [
+        ({"dockernet_site_mode": "routed"}, {"dockernet_site_container_prefixlen": "64"}),
+        ({"dockernet_site_mode": "routed"}, {"dockernet_site_masquerade_outside": True}),
+        ({"dockernet_site_container_prefixlen": 64}, {"dockernet_site_container_prefixlen": None}),
+    ],
+)
+def test_site_defaults_that_depend_on_the_mode_or_prefix_are_compared_by_meaning(site, here):
+    hostvars = make_hostvars(2, site=dict(ROUTED, **site), docker2=here)
+    assert plan(hostvars)["mode"] == "routed"
+
+
+def test_site_values_that_differ_in_meaning_are_still_reported():
+    hostvars = make_hostvars(2, docker2={"dockernet_site_slice_prefixlen": "67"})
+    assert errors(hostvars) == [
+        "docker2: dockernet_site_slice_prefixlen: differs from docker1's value ('67' here, not set on docker1): a "
+        "site-wide variable must be the same on every host; set it once for the whole group, in group_vars"
+    ]
+    hostvars = make_hostvars(2, docker2={"dockernet_site_masquerade_outside": True})
+    assert_error(hostvars, "docker2", "dockernet_site_masquerade_outside", "differs from docker1's value")
+    hostvars = make_hostvars(2, docker2={"dockernet_site_lan_prefix": "2001:db8:ab11::/63"})
+    assert_error(hostvars, "docker2", "dockernet_site_lan_prefix", "differs from docker1's value")
+    hostvars = make_hostvars(2, docker2={"dockernet_site_pool_prefixlen": 75})
+    assert_error(hostvars, "docker2", "dockernet_site_pool_prefixlen", "not set on docker1")
+    # 1 == True in Python, but only true is a boolean.
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_masquerade_outside": True}, docker2={"dockernet_site_masquerade_outside": 1}
+    )
+    assert errors(hostvars) == [
+        "docker2: dockernet_site_masquerade_outside: differs from docker1's value (1 here, True on docker1): a "
+        "site-wide variable must be the same on every host; set it once for the whole group, in group_vars"
+    ]
+
+
+def test_a_host_in_another_mode_is_reported_for_the_mode_only():
+    # Masquerading's default follows the site's mode, not the odd host's own.
+    hostvars = make_hostvars(
+        2, site={"dockernet_site_container_pool": "2001:db8:cd00::/56"}, docker2={"dockernet_site_mode": "routed"}
+    )
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_site_mode"]
+
+
+def test_site_value_chosen_is_a_holders_own_spelling():
+    hostvars = make_hostvars(
+        3, site={"dockernet_site_lan_prefix": "2001:DB8:AB11::/64"}, docker3={"dockernet_site_lan_prefix": LAN}
+    )
+    site, _hosts, issues = read_inputs(["docker1", "docker2", "docker3"], hostvars)
+    assert issues == [] and site.lan_prefix == "2001:DB8:AB11::/64"
+
+
+LAN_ADDRESSES = {"eth0": ["2001:db8:ab11::2/64", "fe80::2/64"], "lo": ["::1/128"]}
+
+
+@pytest.mark.parametrize(
+    "gathered",
+    [
+        LAN_ADDRESSES,
+        {"eth0": ["2001:DB8:AB11::2"], "docker0": []},
+        {"eth0": ["172.30.11.2/24", "2001:db8:ab11::2/64", "not-an-address"]},
+    ],
+)
+def test_lan_address_configured_on_the_lan_interface(gathered):
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": gathered})
+    assert plan(hostvars)["hosts"]["docker2"]["lan_address"] == "2001:db8:ab11::2"
+
+
+def test_error_lan_address_not_configured_on_the_lan_interface():
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": {"eth0": ["2001:db8:ab11::3/64", "fe80::3/64"]}})
+    assert errors(hostvars) == [
+        "docker2: dockernet_lan_address: 2001:db8:ab11::2 is not configured on eth0 (it has: 2001:db8:ab11::3, "
+        "fe80::3): give the address this host has on the LAN, or configure it on eth0 first"
+    ]
+
+
+def test_error_lan_address_on_another_interface_or_none():
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": {"eth1": ["2001:db8:ab11::2/64"], "eth0": []}})
+    assert_error(hostvars, "docker2", "dockernet_lan_address", "not configured on eth0 (it has: no IPv6 address)")
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": {"eth1": ["2001:db8:ab11::2/64"]}})
+    assert_error(hostvars, "docker2", "dockernet_lan_address", "not configured on eth0 (it has: no IPv6 address)")
+
+
+def test_missing_lan_interface_is_reported_once_not_as_a_missing_address():
+    hostvars = make_hostvars(
+        2,
+        docker2={
+            "dockernet_lan_interface": "eth9",
+            "dockernet_host_interfaces": ["lo", "eth0"],
+            "dockernet_host_addresses": LAN_ADDRESSES,
+        },
+    )
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_lan_interface"]
+
+
+@pytest.mark.parametrize("gathered", [["eth0"], "eth0", {"eth0": "2001:db8:ab11::2"}])
+def test_error_host_addresses_malformed(gathered):
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": gathered})
+    assert_error(hostvars, "docker2", "dockernet_host_addresses", "not a mapping of interface names to lists")
+    # Reported with the other problems, whatever they are.
+    hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": gathered, "dockernet_lan_address": None})
+    assert [line.split(": ")[1] for line in errors(hostvars)] == ["dockernet_lan_address", "dockernet_host_addresses"]
+
+
+def test_plan_site_takes_host_addresses():
+    site = SiteInput(lan_prefix=LAN)
+    hosts = [
+        HostInput("a", "eth0", "2001:db8:ab11::a", host_addresses={"eth0": ["2001:db8:ab11::a/64"]}),
+        HostInput("b", "eth0", "2001:db8:ab11::b", host_addresses={"eth0": ["2001:db8:ab11::c/64"]}),
+    ]
+    with pytest.raises(PlanError) as caught:
+        plan_site(site, hosts)
+    assert [issue.host for issue in caught.value.issues] == ["b"]
 
 
 # ---------------------------------------------------------------------------------------------------
