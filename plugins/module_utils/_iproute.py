@@ -10,15 +10,21 @@ processes however many objects it touches. Nothing outside this collection may r
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 
 # ip's messages are matched below, so they must not be translated.
 IP_ENVIRON = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C'}
 
-# What the kernel accepts as a link name (dev_valid_name): 1-15 bytes, no '/', ':' or whitespace, not '.'
-# or '..'. Checked before a name goes into a batch line, where whitespace would split or inject commands.
-_IFNAME = re.compile(r'^[^/:\s]{1,15}$')
+# Link names that may go into a command: stricter than the kernel (which takes any byte but '/', ':' and
+# whitespace), because ip -batch splits its lines on whitespace, ends them at '#' and honours quotes; a name
+# from this set can neither add a word to a line nor start a second command.
+_LINK_NAME = re.compile(r'[A-Za-z0-9_.@-]{1,15}')
+LINK_NAME_RULE = "1-15 characters among A-Z a-z 0-9 _ . @ -, not starting with '-'"
+# Last line of defence in run_batch: what a line built from validated values can hold (keywords, numbers,
+# canonical addresses and prefixes, link names).
+_BATCH_LINE = re.compile(r'[A-Za-z0-9_.@:/ -]+')
 _NO_DEVICE = re.compile(r'(Cannot find device|Device) "(?P<name>[^"]*)"( does not exist)?')
 
 
@@ -46,14 +52,84 @@ class InterfaceNotFound(IprouteError):
     """The link named in a command does not exist."""
 
 
-def valid_interface_name(name: str) -> bool:
-    """Whether the kernel would accept ``name`` as a link name."""
-    return bool(_IFNAME.match(name)) and name not in ('.', '..') and len(name.encode('utf-8')) <= 15
+class UnsafeBatchLine(IprouteError, ValueError):
+    """A batch line holds something no validated value can produce; nothing was run."""
+
+
+def link_name(name: object) -> str:
+    """``name`` if it may go into a command as a link name; ValueError saying what is allowed otherwise."""
+    if not isinstance(name, str) or not _LINK_NAME.fullmatch(name) or name.startswith('-') or name in ('.', '..'):
+        raise ValueError('%r is not a valid link name (%s)' % (name, LINK_NAME_RULE))
+    return name
+
+
+def valid_interface_name(name: object) -> bool:
+    """Whether ``name`` may go into a command as a link name (see link_name)."""
+    try:
+        link_name(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _no_zone(address: ipaddress.IPv6Address, value: object) -> None:
+    # ipaddress accepts a zone index ("fe80::1%eth0") made of any characters, newlines included, and writes
+    # it back: it must never reach a batch line.
+    if getattr(address, 'scope_id', None) is not None:
+        raise ValueError('%r has a zone index (%%...); give the address without it' % (value,))
+
+
+def canonical_address(value: object) -> str:
+    """An IPv6 address in canonical (RFC 5952) text; ValueError for anything else, zone indexes included."""
+    try:
+        address = ipaddress.ip_address(str(value))
+    except ValueError:
+        raise ValueError('%r is not an IPv6 address' % (value,))
+    if address.version != 6:
+        raise ValueError('%r is not an IPv6 address' % (value,))
+    _no_zone(address, value)
+    return address.compressed
+
+
+def canonical_prefix(value: object) -> str:
+    """An IPv6 prefix in canonical text; ValueError for anything else, host bits set included."""
+    try:
+        network = ipaddress.ip_network(str(value), strict=True)
+    except ValueError as exc:
+        raise ValueError('%r is not an IPv6 prefix (%s)' % (value, exc))
+    if network.version != 6:
+        raise ValueError('%r is not an IPv6 prefix' % (value,))
+    _no_zone(network.network_address, value)
+    return network.compressed
+
+
+def protocol_number(value: object, allow_zero: bool = False) -> int:
+    """A route protocol number 1-255 (0 too with ``allow_zero``, meaning untagged); ValueError otherwise."""
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 255:
+        raise ValueError('protocol %r is outside %d-255' % (value, low))
+    return value
+
+
+def metric_number(value: object) -> int:
+    """A route metric (0 to 2**32-1); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 32:
+        raise ValueError('metric %r is not a route metric' % (value,))
+    return value
 
 
 def neigh_proxy_show_argv(ip_bin: str, interface: str) -> list[str]:
-    """argv listing the IPv6 proxy neighbour entries of one link as JSON."""
-    return [ip_bin, '-j', '-6', 'neigh', 'show', 'proxy', 'dev', interface]
+    """argv listing the IPv6 proxy neighbour entries of one link as JSON.
+
+    ``-N`` makes ip print the protocol tag as its number even when rt_protos names it (the roles name 214
+    "dockernet"), so that entries are recognised by number.
+    """
+    return [ip_bin, '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', link_name(interface)]
+
+
+def route_show_argv(ip_bin: str) -> list[str]:
+    """argv listing the IPv6 routes of the main table as JSON, protocols and types as numbers."""
+    return [ip_bin, '-N', '-j', '-6', 'route', 'show', 'table', 'main']
 
 
 def batch_argv(ip_bin: str, family: str = '-6') -> list[str]:
@@ -61,24 +137,52 @@ def batch_argv(ip_bin: str, family: str = '-6') -> list[str]:
     return [ip_bin, family, '-batch', '-']
 
 
-def neigh_proxy_add_line(address: str, interface: str, protocol: int = 0) -> str:
-    """One batch line adding a proxy entry; protocol 0 means untagged."""
-    line = 'neigh add proxy %s dev %s' % (address, interface)
-    if protocol:
+def neigh_proxy_add_line(address, interface: str, protocol: int = 0) -> str:
+    """One batch line adding a proxy entry; protocol 0 means untagged. ValueError on any invalid value."""
+    line = 'neigh add proxy %s dev %s' % (canonical_address(address), link_name(interface))
+    if protocol_number(protocol, allow_zero=True):
         line += ' protocol %d' % protocol
     return line
 
 
-def neigh_proxy_del_line(address: str, interface: str) -> str:
-    """One batch line deleting a proxy entry, whatever protocol tags it."""
-    return 'neigh del proxy %s dev %s' % (address, interface)
+def neigh_proxy_del_line(address, interface: str) -> str:
+    """One batch line deleting a proxy entry, whatever protocol tags it (callers decide which are theirs)."""
+    return 'neigh del proxy %s dev %s' % (canonical_address(address), link_name(interface))
 
 
 def neigh_proxy_batch(interface: str, to_add, to_remove, protocol: int = 0) -> list[str]:
-    """Batch lines for one link: deletions first, then additions, each in the order given."""
+    """Batch lines for one link: deletions first, then additions, each in the order given.
+
+    Every value is validated and written canonically (ValueError otherwise), so no input can add a word or a
+    command to a line.
+    """
     lines = [neigh_proxy_del_line(str(address), interface) for address in to_remove]
     lines.extend(neigh_proxy_add_line(str(address), interface, protocol) for address in to_add)
     return lines
+
+
+def route_add_line(dest, via, dev: str, protocol: int) -> str:
+    """One batch line adding a unicast route through a gateway, tagged ``protocol``; ValueError on bad values."""
+    return 'route add %s via %s dev %s proto %d' % (
+        canonical_prefix(dest), canonical_address(via), link_name(dev), protocol_number(protocol))
+
+
+def route_del_line(dest, protocol: int, metric: int, source=None, via=None, dev=None) -> str:
+    """One batch line deleting the route tagged ``protocol`` to ``dest`` (and ``source``) at ``metric``.
+
+    Destination, source, metric and table are what the kernel keys an IPv6 route on; the protocol makes the
+    kernel refuse to delete a route that is not ours. A single nexthop (``via``/``dev``) narrows the match
+    further; multipath and device routes have none and are deleted without it. Only the main table is handled.
+    """
+    words = ['route', 'del', canonical_prefix(dest)]
+    if source:
+        words += ['from', canonical_prefix(source)]
+    if via:
+        words += ['via', canonical_address(via)]
+    if dev:
+        words += ['dev', link_name(dev)]
+    words += ['proto', str(protocol_number(protocol)), 'metric', str(metric_number(metric))]
+    return ' '.join(words)
 
 
 def parse_json(text: str) -> list:
@@ -154,10 +258,11 @@ def run_batch(module, ip_bin: str, lines: list[str], family: str = '-6') -> None
     """
     if not lines:
         return
-    for line in lines:
-        if '\n' in line or '\r' in line:
-            raise ValueError('batch line contains a line break: %r' % line)
     argv = batch_argv(ip_bin, family)
+    for line in lines:
+        if not isinstance(line, str) or not _BATCH_LINE.fullmatch(line):
+            raise UnsafeBatchLine('refusing to run ip -batch: line %r holds characters no validated value has '
+                                  '(nothing was changed)' % (line,))
     rc, stdout, stderr = module.run_command(argv, data='\n'.join(lines) + '\n', binary_data=True,
                                             environ_update=IP_ENVIRON)
     if rc != 0:

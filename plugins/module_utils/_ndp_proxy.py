@@ -20,12 +20,17 @@ DEFAULT_PROTOCOL = 214
 
 @dataclass(frozen=True)
 class Plan:
-    """What to do on one link, and what the link will hold afterwards (all sorted by address)."""
+    """What to do on one link, and what the link will hold afterwards (all sorted by address).
+
+    ``foreign``: entries inside the prefixes that exclusive would remove were they ours, left alone because
+    they do not carry the collection's tag (untagged, or tagged by someone else).
+    """
 
     to_add: list = field(default_factory=list)
     to_remove: list = field(default_factory=list)
     before: list = field(default_factory=list)
     after: list = field(default_factory=list)
+    foreign: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -51,6 +56,9 @@ def parse_address(value: str) -> ipaddress.IPv6Address:
         if '/' in text:
             raise ValueError('%r is a prefix; give a single IPv6 address (without /length)' % value)
         raise ValueError('%r is not an IPv6 address' % value)
+    if getattr(address, 'scope_id', None) is not None:
+        # ipaddress takes any characters after '%', newlines included, and writes them back.
+        raise ValueError('%r has a zone index (%%...); give the address without it' % value)
     if address.is_multicast or address.is_unspecified or address.is_loopback:
         raise ValueError('%r cannot be proxied: it is a multicast, unspecified or loopback address' % value)
     return address
@@ -71,6 +79,18 @@ def current_addresses(values) -> list:
     """Addresses of existing entries as ip printed them; whatever is there counts, even what
     parse_address would refuse to add (a multicast entry someone added by hand, say)."""
     return [ipaddress.IPv6Address(str(value)) for value in values]
+
+
+def owned_addresses(entries, protocol: int) -> set:
+    """Addresses of the entries (from _iproute.proxy_entries) that carry the tag ``protocol``.
+
+    The tag is compared as the number ``ip -N`` prints; protocol 0 (untagged) owns nothing, since an
+    untagged entry may be anyone's.
+    """
+    if not protocol:
+        return set()
+    return {ipaddress.IPv6Address(str(entry['address'])) for entry in entries
+            if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol)}
 
 
 def parse_prefix(value: str) -> ipaddress.IPv6Network:
@@ -113,13 +133,15 @@ def split_by_prefixes(addresses, prefixes) -> tuple[set, set]:
     return inside, outside
 
 
-def plan(current, wanted, prefixes, state: str = 'present', exclusive: bool = False) -> Plan:
+def plan(current, wanted, prefixes, state: str = 'present', exclusive: bool = False, owned=None) -> Plan:
     """The changes that bring the proxy entries of one link to the desired state.
 
     ``current``: addresses of the link's proxy entries. ``wanted``: the addresses named by the task
     (list and containers), already filtered to ``prefixes``. With ``state=present`` the wanted addresses
-    are added; with ``absent`` they are removed. ``exclusive`` also removes every entry inside
-    ``prefixes`` that is not wanted (with ``absent`` nothing is wanted, so it empties the prefixes).
+    are added; with ``absent`` they are removed (whatever their tag: they were named). ``exclusive`` also
+    removes the entries inside ``prefixes`` that are not wanted, but only those in ``owned`` (the entries
+    tagged as the collection's, see owned_addresses); the others are kept and listed in ``Plan.foreign``.
+    ``owned=None`` counts every entry as owned, as before tags were checked: callers should pass it.
     Entries outside ``prefixes`` are only ever touched when named in ``wanted``; when ``exclusive`` is
     set, the caller guarantees there are prefixes.
     """
@@ -127,22 +149,27 @@ def plan(current, wanted, prefixes, state: str = 'present', exclusive: bool = Fa
         raise ValueError('exclusive needs the managed prefixes')
     current = set(current)
     wanted = set(wanted)
+    owned = current if owned is None else set(owned) & current
     if state == 'present':
         to_add = wanted - current
         to_remove = set()
-        if exclusive:
-            to_remove = {address for address in current - wanted if in_prefixes(address, prefixes)}
+        unwanted = current - wanted
     elif state == 'absent':
         to_add = set()
         to_remove = current & wanted
-        if exclusive:
-            to_remove |= {address for address in current if in_prefixes(address, prefixes)}
+        unwanted = current - to_remove
     else:
         raise ValueError('state must be present or absent, not %r' % state)
+    foreign = set()
+    if exclusive:
+        swept = {address for address in unwanted if in_prefixes(address, prefixes)}
+        to_remove |= swept & owned
+        foreign = swept - owned
     after = (current - to_remove) | to_add
     return Plan(
         to_add=sort_addresses(to_add),
         to_remove=sort_addresses(to_remove),
         before=sort_addresses(current),
         after=sort_addresses(after),
+        foreign=sort_addresses(foreign),
     )

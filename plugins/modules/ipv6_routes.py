@@ -14,7 +14,17 @@ description:
   - Every route it adds is tagged with a route protocol number of its own (O(protocol)), so that later runs
     recognise its routes and never touch anyone else's. A wanted destination that is already routed by
     someone else is an error, not something to replace.
-  - Reads the routing table with one C(ip -j) call and applies every change with one C(ip -batch) process.
+  - Reads the main routing table with one C(ip -N -j -6 route show table main) call and applies every change
+    with one C(ip -6 -batch -) process.
+  - A route tagged with O(protocol) counts as the collection's whatever its shape, so a device route
+    (C(dev eth0) without a gateway), a multipath route (C(nexthop via ... nexthop via ...)), a source-specific
+    or an C(unreachable) route tagged that way is removed like any other unwanted route of ours. It is deleted
+    by what the kernel identifies it with, destination (and source), protocol and metric as read, plus its
+    gateway and link when it has a single one, so the kernel itself refuses to delete a route with another tag.
+  - Routes of other tables are neither read nor changed.
+  - Every value that goes into a command is validated first (IPv6 addresses and prefixes, written back in
+    canonical form, without zone index; link names of 1-15 characters among C(A-Z a-z 0-9 _ . @ -), not
+    starting with C(-)), so that no input can add a second command to a batch line.
 author:
   - dockernet.ipv6 contributors (@dockernet)
 options:
@@ -36,6 +46,7 @@ options:
   interface:
     description:
       - The link the gateways are reached on.
+      - 1-15 characters among C(A-Z a-z 0-9 _ . @ -), not starting with C(-).
     type: str
     required: true
   state:
@@ -47,7 +58,8 @@ options:
   exclusive:
     description:
       - With O(state=present), also remove routes tagged with O(protocol) that are not in O(routes), on any
-        link; these are routes the collection installed earlier and no longer wants.
+        link and of any shape (device, multipath...); these are routes the collection installed earlier and no
+        longer wants. Routes with another protocol, or none, are never removed.
     type: bool
     default: true
   protocol:
@@ -89,34 +101,48 @@ added:
   elements: str
   sample: [2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0]
 removed:
-  description: Routes of ours removed (or that would be removed in check mode).
+  description:
+    - Routes of ours removed (or that would be removed in check mode), as C(ip route) would print them, with
+      C(metric) when it is not the default 1024.
   returned: always
   type: list
   elements: str
-  sample: []
+  sample:
+    - 2001:db8:cd11::/64 dev eth0
+    - 2001:db8:cd12::/64 nexthop via 2001:db8:ab11::2 dev eth0 nexthop via 2001:db8:ab11::3 dev eth0
 routes:
   description: The routes tagged as ours after the run (as predicted in check mode).
   returned: always
   type: list
   elements: str
   sample: [2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0]
+wanted:
+  description:
+    - The routes of O(routes) as validated, in canonical form, with O(interface) as C(dev); what the
+      C(dockernet.ipv6.routes) role persists for the boot replay.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{dest: 2001:db8:ef11::/64, via: 2001:db8:ab11::2, dev: eth0}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
     IprouteError,
+    link_name,
+    protocol_number,
+    route_show_argv,
     run_batch,
     run_json,
-    valid_interface_name,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._routes import (
     Route,
     batch_lines,
-    canonical_address,
-    canonical_prefix,
+    conflict_message,
     plan_routes,
     routes_from_ip,
+    wanted_route,
 )
 
 
@@ -126,7 +152,7 @@ def wanted_routes(module: AnsibleModule) -> list[Route]:
     routes = []
     for index, item in enumerate(module.params['routes']):
         try:
-            routes.append(Route(canonical_prefix(item['dest']), canonical_address(item['via']), interface))
+            routes.append(wanted_route(item['dest'], item['via'], interface))
         except ValueError as exc:
             module.fail_json(msg='routes[%d]: %s' % (index, exc))
     return routes
@@ -148,32 +174,33 @@ def main() -> None:
     )
     interface = module.params['interface']
     protocol = module.params['protocol']
-    if not valid_interface_name(interface):
-        module.fail_json(msg='interface: %r is not a valid link name' % interface)
-    if not 1 <= protocol <= 255:
-        module.fail_json(msg='protocol: %d is outside 1-255' % protocol)
+    try:
+        link_name(interface)
+    except ValueError as exc:
+        module.fail_json(msg='interface: %s' % exc)
+    try:
+        protocol_number(protocol)
+    except ValueError as exc:
+        module.fail_json(msg='protocol: %s' % exc)
     wanted = wanted_routes(module)
     ip_bin = module.get_bin_path('ip', required=True)
 
     try:
         run_json(module, [ip_bin, '-j', 'link', 'show', 'dev', interface])
-        current = routes_from_ip(run_json(module, [ip_bin, '-N', '-j', '-6', 'route', 'show', 'table', 'main']))
+        current = routes_from_ip(run_json(module, route_show_argv(ip_bin)))
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
 
     plan = plan_routes(wanted, current, protocol, module.params['state'], module.params['exclusive'])
     if plan.conflicts:
-        module.fail_json(msg='; '.join(
-            'route to %s already exists and is not ours (protocol %s, via %s dev %s): remove it or choose '
-            'another prefix' % (route.dest, other['protocol'], other['via'], other['dev'])
-            for route, other in plan.conflicts))
+        module.fail_json(msg=conflict_message(plan.conflicts))
 
-    before = sorted(Route(r['dest'], r['via'] or '', r['dev'] or '') for r in current if r['protocol'] == protocol)
-    after = sorted((set(before) - set(plan.to_remove)) | set(plan.to_add))
     changed = bool(plan.to_add or plan.to_remove)
     if changed and not module.check_mode:
         try:
             run_batch(module, ip_bin, batch_lines(plan, protocol))
+        except ValueError as exc:
+            module.fail_json(msg='Refusing to change routes: %s' % exc)
         except IprouteError as exc:
             module.fail_json(**exc.fail_kwargs())
 
@@ -181,12 +208,13 @@ def main() -> None:
         changed=changed,
         added=[route.describe() for route in plan.to_add],
         removed=[route.describe() for route in plan.to_remove],
-        routes=[route.describe() for route in after],
+        routes=list(plan.after),
+        wanted=[route.as_dict() for route in wanted],
     )
     if module._diff:
         result['diff'] = dict(
-            before='\n'.join(route.describe() for route in before) + '\n',
-            after='\n'.join(route.describe() for route in after) + '\n',
+            before='\n'.join(plan.before) + '\n',
+            after='\n'.join(plan.after) + '\n',
         )
     module.exit_json(**result)
 

@@ -13,11 +13,16 @@ description:
     the host answers neighbour solicitations on that link for addresses that live behind it, such as its containers.
   - Addresses come from O(addresses), from the running containers of the local Docker engine (O(from_containers)),
     or both, limited to O(prefixes) when given.
-  - With O(exclusive=true), entries inside O(prefixes) that are not wanted are removed as well; entries outside
-    O(prefixes) are never touched unless named in O(addresses).
-  - The current entries are read with one C(ip -j -6 neigh show proxy dev IF) and every change is applied with one
+  - With O(exclusive=true), entries inside O(prefixes) that are not wanted and carry the collection's tag
+    (O(protocol)) are removed as well. An entry inside O(prefixes) that is untagged or tagged by someone else is
+    never removed by O(exclusive); it is left alone and listed in RV(foreign). Entries outside O(prefixes) are
+    never touched unless named in O(addresses).
+  - The current entries are read with one C(ip -N -j -6 neigh show proxy dev IF) and every change is applied with one
     C(ip -6 -batch -) process, so the cost hardly depends on the number of entries.
-  - Entries are compared by address only; an existing entry is kept whatever protocol it is tagged with.
+  - A wanted address is present when an entry for it exists, whatever protocol it is tagged with; such an entry is
+    kept as it is.
+  - Every value that goes into a command is validated first (IPv6 addresses written back in canonical form,
+    without zone index; the link name), so that no input can add a second command to a batch line.
   - The kernel answers for these entries only while C(net.ipv6.conf.<interface>.proxy_ndp) is 1 (see
     M(ansible.posix.sysctl)); this module does not change sysctls.
 author:
@@ -30,7 +35,7 @@ options:
   interface:
     description:
       - The interface the proxy entries belong to, usually the LAN interface of a Docker host.
-      - It must exist.
+      - It must exist; 1-15 characters among C(A-Z a-z 0-9 _ . @ -), not starting with C(-).
     type: str
     required: true
     aliases: [dev]
@@ -61,15 +66,18 @@ options:
     default: []
   state:
     description:
-      - V(present) adds the wanted entries that are missing; V(absent) removes the wanted entries that exist.
+      - V(present) adds the wanted entries that are missing; V(absent) removes the wanted entries that exist,
+        whatever their tag (they are named in O(addresses)).
     type: str
     choices: [present, absent]
     default: present
   exclusive:
     description:
-      - Also remove every entry inside O(prefixes) that is not wanted. With O(state=absent) nothing is wanted, so every
-        entry inside O(prefixes) is removed.
-      - Entries outside O(prefixes) are kept.
+      - Also remove every entry inside O(prefixes) that is not wanted and is tagged with O(protocol). With
+        O(state=absent) nothing is wanted, so every entry of ours inside O(prefixes) is removed.
+      - Entries inside O(prefixes) without that tag are kept and listed in RV(foreign); entries outside O(prefixes)
+        are kept.
+      - Needs O(prefixes) and a O(protocol) other than V(0).
     type: bool
     default: false
   protocol:
@@ -78,7 +86,8 @@ options:
         C(ip -6 neigh show proxy) as C(proto N) and usable as a filter (C(ip -6 neigh show proxy protocol N)).
       - The default 214 (0xd6) is unnamed in iproute2's C(rt_protos) and the kernel's C(RTPROT_*) list; the roles of this
         collection name it C(dockernet) in C(/etc/iproute2/rt_protos.d/).
-      - V(0) adds untagged entries.
+      - Entries with this tag are the ones O(exclusive) may remove.
+      - V(0) adds untagged entries (and then O(exclusive) cannot be used, since an untagged entry may be anyone's).
       - An entry that already exists keeps its tag.
     type: int
     default: 214
@@ -129,7 +138,7 @@ EXAMPLES = r"""
       - 2001:db8:ab11:0:8000::3
     state: absent
 
-- name: Remove every proxy entry inside the slice, keep the others
+- name: Remove every proxy entry of ours inside the slice, keep the others (and anyone else's)
   dockernet.ipv6.ndp_proxy:
     interface: eth0
     prefixes:
@@ -151,6 +160,15 @@ removed:
   type: list
   elements: str
   sample: ["2001:db8:ab11:0:8000::9"]
+foreign:
+  description:
+    - With O(exclusive=true), the entries inside O(prefixes) that are not wanted but were kept because they are
+      untagged or tagged with another protocol than O(protocol), in numeric order. Remove them by hand, or name them
+      with O(state=absent), if they are stale.
+  returned: always
+  type: list
+  elements: str
+  sample: ["2001:db8:ab11:0:8000::98"]
 entries:
   description:
     - Addresses of all IPv6 proxy entries of the interface after the change (predicted in check mode), in numeric
@@ -201,15 +219,16 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_addresses i
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
     IprouteError,
+    link_name,
     neigh_proxy_batch,
     read_proxy_entries,
     run_batch,
-    valid_interface_name,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._ndp_proxy import (
     DEFAULT_PROTOCOL,
     as_strings,
     current_addresses,
+    owned_addresses,
     parse_addresses,
     parse_prefixes,
     plan,
@@ -258,8 +277,10 @@ def main() -> None:
         supports_check_mode=True,
     )
     interface = module.params['interface']
-    if not valid_interface_name(interface):
-        module.fail_json(msg='%r is not a valid interface name' % interface)
+    try:
+        link_name(interface)
+    except ValueError as exc:
+        module.fail_json(msg='interface: %s' % exc)
     protocol = module.params['protocol']
     if not 0 <= protocol <= 255:
         module.fail_json(msg='protocol must be between 0 and 255, not %d' % protocol)
@@ -268,6 +289,9 @@ def main() -> None:
         module.fail_json(msg='Invalid prefixes: %s' % '; '.join(errors))
     if module.params['exclusive'] and not prefixes:
         module.fail_json(msg='exclusive=true needs prefixes: the address space in which unwanted entries are removed')
+    if module.params['exclusive'] and not protocol:
+        module.fail_json(msg='exclusive=true needs a protocol of 1-255: only entries carrying that tag are removed, '
+                             'and protocol 0 tags none')
 
     wanted = wanted_addresses(module, prefixes)
     ip_bin = module.get_bin_path('ip', required=True)
@@ -276,20 +300,24 @@ def main() -> None:
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
     current = current_addresses(entry['address'] for entry in current_entries)
+    owned = owned_addresses(current_entries, protocol)
 
-    changes = plan(current, wanted, prefixes, module.params['state'], module.params['exclusive'])
+    changes = plan(current, wanted, prefixes, module.params['state'], module.params['exclusive'], owned=owned)
     if changes.changed and not module.check_mode:
-        lines = neigh_proxy_batch(interface, as_strings(changes.to_add), as_strings(changes.to_remove), protocol)
         try:
+            lines = neigh_proxy_batch(interface, as_strings(changes.to_add), as_strings(changes.to_remove), protocol)
             run_batch(module, ip_bin, lines)
         except IprouteError as exc:
             module.fail_json(**exc.fail_kwargs())
+        except ValueError as exc:
+            module.fail_json(msg='Refusing to change proxy entries: %s' % exc)
 
     after = as_strings(changes.after)
     module.exit_json(
         changed=changes.changed,
         added=as_strings(changes.to_add),
         removed=as_strings(changes.to_remove),
+        foreign=as_strings(changes.foreign),
         entries=after,
         # Text, one address a line: Ansible's callbacks render str (and dict) diffs, but fail on lists.
         diff=dict(

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils import _iproute as iproute
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _ndp_proxy as ndp
 
 
@@ -58,6 +59,60 @@ def test_plan(state, exclusive, prefixes, current, wanted, to_add, to_remove):
     assert set(result.after) == (addrs(*current) - addrs(*to_remove)) | addrs(*to_add)
 
 
+# Recorded on the lab (tools/lab/lab.sh, ENGINE=trixie: Debian 13.8, iproute2 6.15.0, kernel 6.18) on host docker1:
+# `ip -N -j -6 neigh show proxy dev eth0` after
+#   ip -6 neigh add proxy 2001:db8:ab11:0:8000::2 dev eth0 protocol 214   (and ::3 the same: ours)
+#   ip -6 neigh add proxy 2001:db8:ab11:0:8000::98 dev eth0               (untagged, someone's)
+#   ip -6 neigh add proxy 2001:db8:ab11:0:8000::99 dev eth0 protocol 12   (bird's)
+#   ip -6 neigh add proxy 2001:db8:ab11::5 dev eth0                       (outside the slice)
+# The JSON has a "protocol" key only when the entry is tagged.
+RECORDED = (
+    '[{"dst":"2001:db8:ab11:0:8000::99","proxy":null,"protocol":"12"},{"dst":"2001:db8:ab11:0:8000::98","proxy":null},'
+    '{"dst":"2001:db8:ab11:0:8000::2","proxy":null,"protocol":"214"},'
+    '{"dst":"2001:db8:ab11:0:8000::3","proxy":null,"protocol":"214"},{"dst":"2001:db8:ab11::5","proxy":null}]\n'
+)
+ENTRIES = iproute.parse_proxy_entries(RECORDED)
+CURRENT = ndp.current_addresses(entry['address'] for entry in ENTRIES)
+OURS = ndp.owned_addresses(ENTRIES, 214)
+UNTAGGED, BIRD = '2001:db8:ab11:0:8000::98', '2001:db8:ab11:0:8000::99'
+
+
+def test_owned_addresses_are_the_tagged_ones():
+    assert ndp.as_strings(sorted(OURS, key=int)) == [IN2, IN3]
+    assert ndp.owned_addresses(ENTRIES, 12) == addrs(BIRD)
+    assert ndp.owned_addresses(ENTRIES, 0) == set()  # untagged entries may be anyone's
+
+
+@pytest.mark.parametrize('state, wanted, to_remove, foreign', [
+    # nothing wanted: only ours go; the untagged and bird's entries inside the slice stay and are reported
+    ('present', [], [IN2, IN3], [UNTAGGED, BIRD]),
+    ('present', [IN2], [IN3], [UNTAGGED, BIRD]),
+    # a wanted foreign entry is neither removed nor reported: it is what is wanted
+    ('present', [IN2, IN3, UNTAGGED], [], [BIRD]),
+    ('absent', [], [IN2, IN3], [UNTAGGED, BIRD]),
+    # named with state=absent: removed whatever its tag, since the task asks for that address explicitly
+    ('absent', [UNTAGGED], [IN2, IN3, UNTAGGED], [BIRD]),
+])
+def test_exclusive_never_sweeps_foreign_entries(state, wanted, to_remove, foreign):
+    result = ndp.plan(CURRENT, addrs(*wanted), SLICE, state, True, owned=OURS)
+    assert ndp.as_strings(result.to_remove) == to_remove
+    assert ndp.as_strings(result.foreign) == foreign
+    assert '2001:db8:ab11::5' in ndp.as_strings(result.after)  # outside the slice: never touched
+    lines = iproute.neigh_proxy_batch('eth0', ndp.as_strings(result.to_add), ndp.as_strings(result.to_remove), 214)
+    assert lines == ['neigh del proxy %s dev eth0' % address for address in to_remove] + [
+        'neigh add proxy %s dev eth0 protocol 214' % address for address in ndp.as_strings(result.to_add)]
+
+
+def test_not_exclusive_reports_no_foreign_entries():
+    assert ndp.plan(CURRENT, addrs(IN1), SLICE, 'present', False, owned=OURS).foreign == []
+
+
+def test_owned_none_keeps_the_old_behaviour_for_old_callers():
+    # dockernet-ndp-sync called plan() without owned; until it passes it, every entry counts as owned.
+    result = ndp.plan(CURRENT, set(), SLICE, 'present', True)
+    assert ndp.as_strings(result.to_remove) == [IN2, IN3, UNTAGGED, BIRD] and result.foreign == []
+
+
 def test_plan_sorts_numerically():
     current = addrs('2001:db8::10', '2001:db8::9', '2001:db8::a')
     result = ndp.plan(current, addrs('2001:db8::1'), [], 'present', False)
@@ -94,6 +149,8 @@ def test_parse_address_canonical(value, canonical):
     ('ff02::1', 'cannot be proxied'),
     ('::', 'cannot be proxied'),
     ('::1', 'cannot be proxied'),
+    ('fe80::1%eth0', 'zone index'),
+    ('fe80::1%x\nneigh flush proxy', 'zone index'),
 ])
 def test_parse_address_rejects(value, message):
     with pytest.raises(ValueError, match=message):
@@ -150,12 +207,19 @@ address_sets = st.frozensets(st.integers(min_value=0, max_value=255).map(lambda 
 
 
 @given(current=address_sets, named=address_sets, state=st.sampled_from(['present', 'absent']),
-       exclusive=st.booleans(), limited=st.booleans())
-def test_plan_properties(current, named, state, exclusive, limited):
+       exclusive=st.booleans(), limited=st.booleans(), tagged=address_sets)
+def test_plan_properties(current, named, state, exclusive, limited, tagged):
     prefixes = HALF if (limited or exclusive) else []
     wanted = ndp.split_by_prefixes(named, prefixes)[0]
-    result = ndp.plan(current, wanted, prefixes, state, exclusive)
+    owned = current & tagged
+    result = ndp.plan(current, wanted, prefixes, state, exclusive, owned=owned)
     after = set(result.after)
+
+    # Only entries of ours are removed, unless the task names them for removal; foreign ones are reported.
+    named_removal = wanted if state == 'absent' else set()
+    assert set(result.to_remove) <= owned | named_removal
+    assert not set(result.foreign) & set(result.to_remove)
+    assert set(result.foreign) <= (current - owned) and (exclusive or not result.foreign)
 
     assert not set(result.to_add) & current
     assert set(result.to_remove) <= current
@@ -169,6 +233,8 @@ def test_plan_properties(current, named, state, exclusive, limited):
     untouched = {x for x in current if not ndp.in_prefixes(x, prefixes)} - wanted
     assert untouched <= after
     if exclusive:
-        assert ndp.split_by_prefixes(after, prefixes)[0] == (wanted if state == 'present' else set())
-    # Converged: the same task again changes nothing.
-    assert not ndp.plan(after, wanted, prefixes, state, exclusive).changed
+        left = ndp.split_by_prefixes(after, prefixes)[0]
+        assert left == (wanted if state == 'present' else set()) | set(result.foreign)
+    # Converged: the same task again changes nothing (what was added is ours now).
+    owned_after = (owned & after) | set(result.to_add)
+    assert not ndp.plan(after, wanted, prefixes, state, exclusive, owned=owned_after).changed
