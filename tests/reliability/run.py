@@ -1,7 +1,7 @@
 """Reliability suite of dockernet.ipv6 on the local lab (issue 6).
 
-Families: bad-input, check-mode, nothing-lost (one engine, --full-engine, default trixie) and security, faults
-(every engine of --engines). Each case records what was done, what was expected and what was observed; the
+Families: bad-input, check-mode, nothing-lost (one engine, --full-engine, default trixie) and security, network,
+faults (every engine of --engines). Each case records what was done, what was expected and what was observed; the
 results replace this engine's section of docs/reliability.md. Exit status 1 if any case failed.
 
 Every subprocess gets an argv list; nothing goes through a shell.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import ipaddress
 import json
 import os
 import re
@@ -369,12 +370,13 @@ def bad_input(lab: Lab, res: Results):
 # - a unit's enable/start task and its restart/reload handler are skipped in check mode while the unit file is
 #   not installed yet (`when: not (ansible_check_mode and _unit is changed)`: systemd cannot be asked about a
 #   unit it does not know); the unit file's own task reports the change;
-# - /etc/dockernet is created by the firewall role and again by the routes role: in check mode the first
-#   creation does not happen, so the second task reports "changed" too.
+# - /etc/dockernet and /usr/local/lib/dockernet are created by the firewall role and again by the routes and
+#   ndp_proxy roles: in check mode the first creation does not happen, so the later tasks report "changed" too.
 JUSTIFIED_REAL_ONLY = (r"dockernet\.ipv6\.\w+ : (Enable the unit|Enable and start the (unit|sync service))$",
-                       r"dockernet\.ipv6\.firewall : Reload the dockernet firewall rules$",
+                       r"dockernet\.ipv6\.firewall : Restart dockernet-firewall$",
                        r"dockernet\.ipv6\.ndp_proxy : Restart dockernet-ndp-sync$")
-JUSTIFIED_CHECK_ONLY = (r"dockernet\.ipv6\.routes : Create the configuration directory$",)
+JUSTIFIED_CHECK_ONLY = (r"dockernet\.ipv6\.routes : Create the configuration directory$",
+                        r"dockernet\.ipv6\.ndp_proxy : Create the collection's library and configuration directories$")
 
 
 def task_sets(pr: PlayRun):
@@ -539,6 +541,394 @@ def security(lab: Lab, res: Results):
              "not world-writable", files)
 
 
+# ------------------------------------------------------------------ network family
+# A busybox httpd CGI that answers with the address the request came from ("peer=[addr]"): the receiver's view of
+# the sender, which is what NAT66 inside the site would change.
+PEER_PORT = "7777"
+PEER_CGI = '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\npeer=%s\\n" "$REMOTE_ADDR"\n'
+PEER_REQUEST = "GET /cgi-bin/peer HTTP/1.0\r\n\r\n"
+PEER_RE = re.compile(r"peer=\[?([0-9A-Fa-f:.]+)\]?")
+NEIGHBOUR_SRC = "2001:db8:ab11::99"  # in the LAN prefix, but not a site host
+SIDE_NS, SIDE_IF, SIDE_PEER_IF = "relside", "relside0", "relside1"
+SIDE_HOST, SIDE_PEER, SIDE_PREFIX = "2001:db8:ab13::1", "2001:db8:ab13::2", "2001:db8:ab13::/64"
+LAN_GATEWAY = "2001:db8:ab11::fffe"
+INTERNAL_NET = {"name": "rel_internal", "ipv6_prefix": "2001:db8:ab11:0:2000::/67", "internal": True}
+COMPOSE_PROJECT, COMPOSE_DIR = "relc", "/tmp/relc"
+COMPOSE_NET, COMPOSE_INTERNAL_NET = f"{COMPOSE_PROJECT}_front", f"{COMPOSE_PROJECT}_back"
+# Format 2.4: docker-compose 1.29 (bookworm) knows enable_ipv6 only there; Compose v2 reads it too (and warns
+# that `version` is obsolete). No subnet: the engine takes one from its default-address-pools.
+COMPOSE_FILE = f"""version: "2.4"
+services:
+  peer:
+    image: {BUSYBOX}
+    container_name: relnet-peer-compose
+    working_dir: /www
+    command: [httpd, -f, -p, "{PEER_PORT}", -h, /www]
+    networks: [front]
+networks:
+  front:
+    enable_ipv6: true
+"""
+NET_CONTAINERS = ("relnet-peer-bridge", "relnet-peer-planned", "relnet-peer-compose", "relnet-web", "relnet-client",
+                  "relnet-int-planned", "relnet-int-compose")
+NET_NETWORKS = (COMPOSE_NET, COMPOSE_INTERNAL_NET, INTERNAL_NET["name"])
+
+
+def peer_start(lab: Lab, host: str, name: str, network: str):
+    lab.hx(host, ["docker", "rm", "-f", name])
+    lab.hx(host, ["docker", "run", "-d", "--name", name, "--network", network, "--workdir", "/www", BUSYBOX,
+                  "httpd", "-f", "-p", PEER_PORT, "-h", "/www"], check=True)
+    peer_cgi(lab, host, name)
+
+
+def peer_cgi(lab: Lab, host: str, name: str):
+    lab.hx(host, ["docker", "exec", "-i", name, "sh", "-c",
+                  "mkdir -p /www/cgi-bin && cat > /www/cgi-bin/peer && chmod 755 /www/cgi-bin/peer"],
+           input=PEER_CGI, check=True)
+
+
+def nc_get(lab: Lab, host: str, ctr: str, addr: str, port: str, path: str = "/cgi-bin/peer"):
+    """(reached, what came back): one busybox nc from a container; reached when any HTTP status line came back."""
+    r = lab.hx(host, ["docker", "exec", "-i", ctr, "nc", "-w", "3", addr, port],
+               input=f"GET {path} HTTP/1.0\r\n\r\n", timeout=30)
+    if "HTTP/" in r.stdout:
+        m = PEER_RE.search(r.stdout)
+        return True, m.group(0) if m else r.stdout.splitlines()[0].strip()
+    return False, f"nothing back (nc rc {r.returncode}{', ' + r.stderr.strip()[:60] if r.stderr.strip() else ''})"
+
+
+def ask_peer(lab: Lab, host: str, ctr: str, addr: str, tries: int = 3):
+    """The address the peer at addr saw this container come from (None if never reached), and the raw answer."""
+    answer = ""
+    for _attempt in range(tries):
+        _reached, answer = nc_get(lab, host, ctr, addr, PEER_PORT)
+        m = PEER_RE.search(answer)
+        if m:
+            return m.group(1), answer
+        time.sleep(1)
+    return None, answer
+
+
+def same_address(a, b) -> bool:
+    try:
+        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+    except ValueError:
+        return False
+
+
+def peer_pair(lab: Lab, ctr: str, network: str) -> str:
+    """Each host's container asks the other's; each receiver must have seen the sender's own address."""
+    addrs = {h: lab.ip6(h, ctr, network) for h in ("docker1", "docker2")}
+    expect(all(addrs.values()), f"no IPv6 address on {network}: {addrs}")
+    lines, bad = [], []
+    for src, dst in (("docker2", "docker1"), ("docker1", "docker2")):
+        seen, answer = ask_peer(lab, src, ctr, addrs[dst])
+        lines.append(f"{src} {addrs[src]} -> {dst} {addrs[dst]}: {answer}")
+        if not same_address(seen, addrs[src]):
+            bad.append(lines[-1] + (" (not the sender's address)" if seen else ""))
+    expect(not bad, "; ".join(bad))
+    return "; ".join(lines) + " (each receiver saw the sender's own address)"
+
+
+def compose_command(lab: Lab, host: str):
+    """argv of the Compose in the host image (v2 plugin or docker-compose 1.x) and its version, or (None, '')."""
+    for argv in (["docker", "compose"], ["docker-compose"]):
+        r = lab.hx(host, [*argv, "version"])
+        if r.returncode == 0:
+            return argv, (r.stdout.strip().splitlines() or ["?"])[0]
+    return None, ""
+
+
+def compose_up(lab: Lab, host: str) -> str:
+    """The project's network and peer container on host, through Compose if the image has it; says how."""
+    argv, version = compose_command(lab, host)
+    if argv is None:
+        lab.hx(host, ["docker", "network", "create", "--ipv6", "--label", f"com.docker.compose.project={COMPOSE_PROJECT}",
+                      "--label", "com.docker.compose.network=front", COMPOSE_NET], check=True)
+        peer_start(lab, host, "relnet-peer-compose", COMPOSE_NET)
+        return f"{host}: no Compose in the image, fell back to docker network create --ipv6 --label " \
+               f"com.docker.compose.project={COMPOSE_PROJECT}"
+    lab.hx(host, ["mkdir", "-p", COMPOSE_DIR], check=True)
+    lab.hx(host, ["tee", f"{COMPOSE_DIR}/compose.yml"], input=COMPOSE_FILE, check=True)
+    lab.hx(host, [*argv, "-p", COMPOSE_PROJECT, "-f", f"{COMPOSE_DIR}/compose.yml", "up", "-d"], check=True, timeout=180)
+    peer_cgi(lab, host, "relnet-peer-compose")
+    return f"{host}: {' '.join(argv)} up ({version})"
+
+
+def subnets(lab: Lab, host: str, network: str) -> list:
+    out = lab.hx(host, ["docker", "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}",
+                        network]).stdout.split()
+    return [s for s in out if ":" in s]
+
+
+def forward_policy(lab: Lab, host: str) -> str:
+    return (lab.hx(host, ["ip6tables", "-S", "FORWARD"]).stdout.splitlines() or ["?"])[0]
+
+
+def engine_forward_policy(lab: Lab, host: str) -> str:
+    """The IPv6 FORWARD policy the engine itself leaves when it starts with forwarding already on: the firewall
+    service masked (runtime only) for one engine restart, the policy set to ACCEPT before; then started again."""
+    try:
+        lab.hx(host, ["systemctl", "mask", "--runtime", "--now", "dockernet-firewall"], check=True)
+        lab.hx(host, ["ip6tables", "-P", "FORWARD", "ACCEPT"], check=True)
+        lab.hx(host, ["systemctl", "restart", "docker"], check=True, timeout=120)
+        lab.wait_engines([host])
+        return forward_policy(lab, host)
+    finally:
+        lab.hx(host, ["systemctl", "unmask", "--runtime", "dockernet-firewall"])
+        lab.hx(host, ["systemctl", "start", "dockernet-firewall"])
+
+
+def arrivals(lab: Lab, host: str, ctr: str):
+    """(ICMPv6 echo requests, TCP segments) that the container's network namespace has received so far."""
+    snmp6 = lab.hx(host, ["docker", "exec", ctr, "cat", "/proc/net/snmp6"], check=True).stdout
+    echos = next(int(line.split()[1]) for line in snmp6.splitlines() if line.startswith("Icmp6InEchos "))
+    snmp = lab.hx(host, ["docker", "exec", ctr, "cat", "/proc/net/snmp"], check=True).stdout
+    names, values = [line.split() for line in snmp.splitlines() if line.startswith("Tcp:")]
+    return echos, int(values[names.index("InSegs")])
+
+
+def probe_internal(lab: Lab, ctr: str, network: str, proxied: list):
+    """(what was seen, isolated?) for a container on an internal network of docker1: TCP and ping6 from docker2's
+    relnet-client and from the lab namespace, whether docker1 answers neighbour solicitations for it, and what
+    arrived in the container. A container on an internal network has no default route, so it could never answer
+    anyone off its subnet: only the arrival counters show packets that got in."""
+    addr = lab.ip6("docker1", ctr, network)
+    ns = ["ip", "netns", "exec", lab.netns]
+    before = arrivals(lab, "docker1", ctr)
+    tcp = nc_get(lab, "docker2", "relnet-client", addr, PEER_PORT)
+    ping = lab.hx("docker2", ["docker", "exec", "relnet-client", "ping", "-6", "-c", "2", "-W", "2", addr],
+                  timeout=30).returncode == 0
+    proxy = any(same_address(p, addr) for p in proxied)
+    lab_tcp = run([*ns, "python3", "-c", TCP_PROBE, "", addr, PEER_PORT], timeout=30).returncode == 0
+    lab_ping = run([*ns, "ping", "-6", "-c", "1", "-W", "2", addr], timeout=30).returncode == 0
+    echos, segments = (after - start for after, start in zip(arrivals(lab, "docker1", ctr), before))
+    line = (f"{network} {addr} (subnet {' '.join(subnets(lab, 'docker1', network))}): docker2 tcp "
+            f"{'REACHED ' + tcp[1] if tcp[0] else 'blocked'}, ping6 {'ANSWERED' if ping else 'no answer'}; "
+            f"proxy entry {'PRESENT' if proxy else 'none'}; lab namespace tcp "
+            f"{'REACHED' if lab_tcp else 'blocked'}, ping6 {'ANSWERED' if lab_ping else 'no answer'}; "
+            f"arrived in the container: {echos} echo requests, {segments} TCP segments")
+    return line, not (tcp[0] or ping or proxy or lab_tcp or lab_ping or echos or segments)
+
+
+def net_cleanup(lab: Lab):
+    for h in lab.names:
+        lab.hx(h, ["docker", "rm", "-f", *NET_CONTAINERS])
+        for net in NET_NETWORKS:
+            lab.hx(h, ["docker", "network", "rm", net])
+        lab.hx(h, ["rm", "-rf", COMPOSE_DIR])
+
+
+def network(lab: Lab, res: Results, inv: Path):
+    e = lab.engine
+    ns = ["ip", "netns", "exec", lab.netns]
+    net_cleanup(lab)
+
+    def peer(ctr, net):
+        def case():
+            for h in lab.names:
+                peer_start(lab, h, ctr, net)
+            return peer_pair(lab, ctr, net)
+        return case
+    what = "busybox httpd CGI printing $REMOTE_ADDR in a container on each host; each asks the other's over IPv6 " \
+           f"(nc, port {PEER_PORT})"
+    res.case("network", e, "peer-address-default-bridge", f"{what}, default bridge", "each receiver sees the "
+             "sender container's own IPv6 address", peer("relnet-peer-bridge", "bridge"))
+    res.case("network", e, "peer-address-planned-network", f"{what}, planned network ipv6_bridge", "each receiver "
+             "sees the sender container's own IPv6 address", peer("relnet-peer-planned", "ipv6_bridge"))
+
+    def compose():
+        how = [compose_up(lab, h) for h in lab.names]
+        nets = "; ".join(f"{h} {COMPOSE_NET} {' '.join(subnets(lab, h, COMPOSE_NET))}" for h in lab.names)
+        return f"{'; '.join(how)}; {nets}; {peer_pair(lab, 'relnet-peer-compose', COMPOSE_NET)}"
+    res.case("network", e, "peer-address-compose-network", f"{what}, on a Compose project's network (enable_ipv6, "
+             f"no subnet; project {COMPOSE_PROJECT} started on both hosts after the rollout)", "each receiver sees "
+             "the sender container's own IPv6 address", compose)
+
+    def rules():
+        listings = {"DOCKERNET-FORWARD": ["-S", "DOCKERNET-FORWARD"], "DOCKERNET-SITE": ["-S", "DOCKERNET-SITE"],
+                    "nat POSTROUTING": ["-t", "nat", "-S", "POSTROUTING"],
+                    "nat DOCKERNET-POSTROUTING": ["-t", "nat", "-S", "DOCKERNET-POSTROUTING"],
+                    "DOCKER-USER": ["-S", "DOCKER-USER"]}
+        first = ""
+        for _attempt in range(10):  # the firewall service follows network events: give it a moment
+            rules_now = {k: lab.hx("docker1", ["ip6tables", *v]).stdout.splitlines() for k, v in listings.items()}
+            first = next((ln for ln in rules_now["nat POSTROUTING"] if ln.startswith("-A")), "")
+            if first == "-A POSTROUTING -j DOCKERNET-POSTROUTING":
+                break
+            time.sleep(1)
+        rules_now["DOCKER-USER"] = rules_now["DOCKER-USER"][:3]
+        text = "; ".join(f"{k}: " + " / ".join(v) for k, v in rules_now.items())
+        expect(first == "-A POSTROUTING -j DOCKERNET-POSTROUTING", f"first nat POSTROUTING rule: {first!r}; {text}")
+        return text
+    res.case("network", e, "rules-snapshot", f"ip6tables listings on docker1 after {COMPOSE_NET} was created",
+             "recorded; the first nat POSTROUTING rule is -j DOCKERNET-POSTROUTING", rules)
+
+    def parity():
+        inspect = lab.hx("docker1", ["docker", "inspect", "--format", "{{json .NetworkSettings.Networks}}",
+                                     "relnet-peer-planned"], check=True)
+        target = json.loads(inspect.stdout)["ipv6_bridge"]
+        targets = (("IPv4", target["IPAddress"]), ("IPv6", target["GlobalIPv6Address"]))
+        got = {fam: nc_get(lab, "docker1", "relnet-peer-bridge", addr, PEER_PORT) for fam, addr in targets}
+        text = "; ".join(f"{fam} {addr}: {'reached: ' if got[fam][0] else 'blocked, '}{got[fam][1]}"
+                         for fam, addr in targets)
+        expect(got["IPv4"][0] == got["IPv6"][0], f"IPv4 and IPv6 differ: {text}")
+        expect(not got["IPv6"][0], f"both reached: {text}")
+        return text
+    res.case("network", e, "isolation-parity", f"on docker1, nc from a default-bridge container to the unpublished "
+             f"port {PEER_PORT} of a container on ipv6_bridge, over IPv4 and over IPv6", "same result for both "
+             "families: blocked (the engine's isolation between networks)", parity)
+
+    def neighbour():
+        lab.hx("docker1", ["docker", "rm", "-f", "relnet-web"])
+        lab.hx("docker1", ["docker", "run", "-d", "--name", "relnet-web", "-p", "8091:8081", BUSYBOX, "sh", "-c",
+                           HTTPD], check=True)
+        time.sleep(2)
+        web = lab.ip6("docker1", "relnet-web")
+        run([*ns, "ip", "-6", "addr", "replace", f"{NEIGHBOUR_SRC}/128", "dev", "br-lan", "nodad"], check=True)
+        try:
+            unpub = run([*ns, "python3", "-c", TCP_PROBE, NEIGHBOUR_SRC, web, 8080], timeout=30)
+            pub = run([*ns, "python3", "-c", TCP_PROBE, NEIGHBOUR_SRC, "2001:db8:ab11::1", 8091], timeout=30)
+        finally:
+            run([*ns, "ip", "-6", "addr", "del", f"{NEIGHBOUR_SRC}/128", "dev", "br-lan"])
+        text = f"[{web}]:8080 {unpub.stdout.strip()}; [2001:db8:ab11::1]:8091 {pub.stdout.strip()}"
+        expect(unpub.returncode != 0, f"unpublished port reached: {text}")
+        expect(pub.returncode == 0, f"published port not reached: {text}")
+        return text
+    res.case("network", e, "lan-neighbour-default", f"TCP from {NEIGHBOUR_SRC} (in the LAN prefix, not a site host; "
+             "lab namespace) to an unpublished port 8080 of a container on docker1, and to its published port "
+             "(-p 8091:8081) on docker1's LAN address", "unpublished blocked (default: only site hosts and their "
+             "containers, plus dockernet_site_allowed_sources); published reachable", neighbour)
+
+    def forward():
+        side = ["ip", "netns", "exec", SIDE_NS]
+        lab.hx("docker1", ["ip", "netns", "del", SIDE_NS])
+        lab.hx("docker1", ["ip", "link", "del", SIDE_IF])
+        try:
+            for argv in (["ip", "netns", "add", SIDE_NS],
+                         ["ip", "link", "add", SIDE_IF, "type", "veth", "peer", "name", SIDE_PEER_IF],
+                         # Lab hosts inherit default.disable_ipv6=1 from the outer engine (eth0 alone has IPv6).
+                         ["sysctl", "-qw", f"net.ipv6.conf.{SIDE_IF}.disable_ipv6=0"],
+                         ["ip", "link", "set", SIDE_PEER_IF, "netns", SIDE_NS],
+                         ["ip", "-6", "addr", "add", f"{SIDE_HOST}/64", "dev", SIDE_IF, "nodad"],
+                         ["ip", "link", "set", SIDE_IF, "up"],
+                         [*side, "ip", "link", "set", "lo", "up"],
+                         [*side, "ip", "-6", "addr", "add", f"{SIDE_PEER}/64", "dev", SIDE_PEER_IF, "nodad"],
+                         [*side, "ip", "link", "set", SIDE_PEER_IF, "up"],
+                         [*side, "ip", "-6", "route", "add", "default", "via", SIDE_HOST]):
+                lab.hx("docker1", argv, check=True)
+            run([*ns, "ip", "-6", "route", "replace", SIDE_PREFIX, "via", "2001:db8:ab11::1", "dev", "br-lan"],
+                check=True)
+            policy = forward_policy(lab, "docker1")
+            local = lab.hx("docker1", [*side, "ping", "-6", "-c", "1", "-W", "2", SIDE_HOST], timeout=30)
+            routed = lab.hx("docker1", [*side, "ping", "-6", "-c", "2", "-W", "2", LAN_GATEWAY], timeout=30)
+            loss = next((ln.strip() for ln in routed.stdout.splitlines() if "packet loss" in ln), routed.stderr.strip())
+            text = f"docker1 {policy}; {SIDE_PEER} ({SIDE_NS}) -> {SIDE_HOST} (docker1 itself): " \
+                   f"{'ok' if local.returncode == 0 else 'FAIL'}; -> {LAN_GATEWAY} (routed to the LAN): {loss}"
+            expect(local.returncode == 0, f"the side namespace does not even reach docker1: {text}")
+            expect(routed.returncode != 0, f"docker1 routed between the side interface and the LAN: {text}")
+            # Observed, not asserted: whether the engine alone would already drop (it differs between engines).
+            own = engine_forward_policy(lab, "docker1")
+            for _attempt in range(15):
+                if forward_policy(lab, "docker1") == "-P FORWARD DROP":
+                    break
+                time.sleep(1)
+            back = forward_policy(lab, "docker1")
+            text += f"; engine alone (restarted with the firewall service masked, policy ACCEPT before): {own}; " \
+                    f"firewall service started again: {back}"
+            expect(back == "-P FORWARD DROP", f"the firewall service did not set DROP again: {text}")
+            return text
+        finally:
+            lab.hx("docker1", ["ip", "netns", "del", SIDE_NS])
+            lab.hx("docker1", ["ip", "link", "del", SIDE_IF])
+            run([*ns, "ip", "-6", "route", "del", SIDE_PREFIX])
+    res.case("network", e, "forward-policy", f"on docker1 a namespace {SIDE_NS} behind a veth pair ({SIDE_HOST}/64 "
+             f"on docker1, {SIDE_PEER}/64 inside, default route via docker1), the lab namespace routing "
+             f"{SIDE_PREFIX} via docker1; ping6 from {SIDE_NS} to {LAN_GATEWAY}", "no answer: the host does not "
+             "route between a non-Docker interface and the LAN (IPv6 FORWARD policy DROP); recorded: the policy the engine "
+             "leaves by itself (one engine restart with the firewall service masked)", forward)
+
+    def second_run():
+        pr = playbook(inv)
+        expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
+        ch = {h: sorted(t for t in pr.changed.get(h, ()) if t.startswith(("Preflight", "Configure"))) for h in lab.names}
+        expect(not any(ch.values()), f"changed: {ch}")
+        return f"rc 0 in {pr.seconds:.0f} s; Preflight/Configure changed=0 on every host; changed counts of the " \
+               f"whole run (Verify included): " + ", ".join(f"{h}={pr.changed_count(h)}" for h in lab.names)
+    res.case("network", e, "second-run-unchanged", "site.yml again with the first rollout's inventory, after the "
+             "cases above (Compose project, extra containers still there)", "rc 0; changed=0 on every host in "
+             "the Preflight and Configure plays", second_run)
+
+    def internal():
+        inv2 = lab.make_inventory(extra_networks=[INTERNAL_NET])
+        try:
+            pr = playbook(inv2)
+            expect(pr.rc == 0, f"rollout with {INTERNAL_NET['name']}: rc={pr.rc}: {pr.failed}")
+            lab.hx("docker1", ["docker", "network", "create", "--ipv6", "--internal", "--label",
+                               f"com.docker.compose.project={COMPOSE_PROJECT}", "--label",
+                               "com.docker.compose.network=back", COMPOSE_INTERNAL_NET], check=True)
+            peer_start(lab, "docker1", "relnet-int-planned", INTERNAL_NET["name"])
+            peer_start(lab, "docker1", "relnet-int-compose", COMPOSE_INTERNAL_NET)
+            lab.hx("docker2", ["docker", "rm", "-f", "relnet-client"])
+            lab.hx("docker2", ["docker", "run", "-d", "--name", "relnet-client", BUSYBOX, "sleep", "1d"], check=True)
+            owned = json.loads(lab.hx("docker1", ["cat", "/etc/dockernet/firewall.json"], check=True).stdout)
+            back = subnets(lab, "docker1", COMPOSE_INTERNAL_NET)
+            expect(back and any(ipaddress.ip_network(back[0]).subnet_of(ipaddress.ip_network(p))
+                                for p in owned["destinations"]),
+                   f"{COMPOSE_INTERNAL_NET} got {back}, not inside docker1's prefixes {owned['destinations']}")
+            time.sleep(2)
+            proxied = [entry["dst"] for entry in
+                       json.loads(lab.hx("docker1", ["ip", "-j", "-6", "neigh", "show", "proxy"]).stdout or "[]")]
+            probes = [probe_internal(lab, ctr, net, proxied) for ctr, net in
+                      (("relnet-int-planned", INTERNAL_NET["name"]), ("relnet-int-compose", COMPOSE_INTERNAL_NET))]
+            lines = [line for line, _isolated in probes]
+            bad = [line for line, isolated in probes if not isolated]
+            returns = [ln for ln in lab.hx("docker1", ["ip6tables", "-S", "DOCKERNET-FORWARD"]).stdout.splitlines()
+                       if ln.endswith("-j RETURN")]
+            expect(not bad, "; ".join(bad))
+            return "; ".join(lines) + "; docker1 DOCKERNET-FORWARD: " + " / ".join(returns)
+        finally:
+            shutil.rmtree(inv2, ignore_errors=True)
+            for h in lab.names:
+                lab.hx(h, ["docker", "rm", "-f", "relnet-int-planned", "relnet-int-compose", "relnet-client"])
+                lab.hx(h, ["docker", "network", "rm", COMPOSE_INTERNAL_NET, INTERNAL_NET["name"]])
+    res.case("network", e, "internal-network-unreachable", f"site.yml with an extra planned network {INTERNAL_NET} "
+             f"and, on docker1, {COMPOSE_INTERNAL_NET} created like Compose (docker network create --ipv6 "
+             f"--internal, no subnet); an httpd container on each on docker1; from a container on docker2 and from "
+             "the lab namespace: TCP and ping6", "unreachable from everywhere; no proxy entry on docker1 for "
+             "either; the Compose-style subnet lies inside docker1's container prefix", internal)
+
+    def nftables():
+        path, saved = "/etc/docker/daemon.json", "/tmp/relnet-daemon.json.saved"
+        sums = {h: lab.hx(h, ["sha256sum", path], check=True).stdout.split()[0] for h in lab.names}
+        lab.hx("docker1", ["cp", "-p", path, saved], check=True)
+        try:
+            conf = json.loads(lab.hx("docker1", ["cat", path], check=True).stdout)
+            conf["firewall-backend"] = "nftables"
+            lab.hx("docker1", ["tee", path], input=json.dumps(conf, indent=2) + "\n", check=True)
+            edited = lab.hx("docker1", ["sha256sum", path], check=True).stdout.split()[0]
+            pr = playbook(inv)
+            after = {h: lab.hx(h, ["sha256sum", path]).stdout.split()[0] for h in lab.names}
+        finally:
+            lab.hx("docker1", ["cp", "-p", saved, path], check=True)
+            lab.hx("docker1", ["rm", "-f", saved])
+        restored = lab.hx("docker1", ["sha256sum", path]).stdout.split()[0]
+        msgs = " ".join(m for ms in pr.failed.values() for m in ms)
+        line = next((ln for ln in re.split(r"\\n|\n", msgs) if "docker1: firewall-backend" in ln), "")
+        expect(pr.rc != 0, "the run succeeded")
+        expect(pr.plays and all(p.startswith("Preflight") for p in pr.plays), f"plays started: {pr.plays}")
+        expect(all(s.get("changed", 0) == 0 for s in pr.stats.values()), f"changed: {pr.stats}")
+        expect(line, f"no 'docker1: firewall-backend' in: {msgs[-400:] or pr.stderr[-400:]}")
+        expect(after == {**sums, "docker1": edited}, "daemon.json written during the run")
+        expect(restored == sums["docker1"], "docker1's daemon.json not restored byte for byte")
+        return f"failed in preflight ({pr.seconds:.0f} s), changed=0, daemon.json of both hosts untouched by the " \
+               f"run (docker1's restored byte for byte): {line[line.find('docker1: firewall-backend'):][:200]}"
+    res.case("network", e, "nftables-backend-refused", '"firewall-backend": "nftables" put into docker1\'s '
+             "daemon.json (engine not restarted); site.yml", "fails in the Preflight play naming 'docker1: "
+             "firewall-backend'; no host changed; docker2's daemon.json unchanged", nftables)
+    net_cleanup(lab)
+
+
 def faults(lab: Lab, res: Results, inv: Path):
     e = lab.engine
 
@@ -675,7 +1065,7 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated: bookworm,trixie,forky")
     ap.add_argument("--full-engine", default="trixie",
                     help="engine that also runs bad-input, check-mode and nothing-lost (default trixie)")
-    ap.add_argument("--families", default="bad-input,check-mode,nothing-lost,security,faults")
+    ap.add_argument("--families", default="bad-input,check-mode,nothing-lost,security,network,faults")
     ap.add_argument("--lab", default="rel", help="lab instance name (must start with rel)")
     ap.add_argument("--keep-lab", action="store_true", help="leave the last lab up")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/reliability.md")
@@ -708,6 +1098,8 @@ def main(argv=None) -> int:
             rolled = check_mode_and_rollout(lab, res, inv, full and bool(fams & {"check-mode", "nothing-lost"}))
             if rolled and "security" in fams:
                 security(lab, res)
+            if rolled and "network" in fams:
+                network(lab, res, inv)
             if rolled and "faults" in fams:
                 if "security" not in fams:
                     lab.hx("docker1", ["docker", "run", "-d", "--name", "rel-web", "--restart", "unless-stopped",
