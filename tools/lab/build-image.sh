@@ -48,6 +48,19 @@ hooks=(
   --customize-hook="mkdir -p \"\$1/etc/systemd/system\"; for u in ${mask_units[*]}; do ln -sf /dev/null \"\$1/etc/systemd/system/\$u\"; done"
   --customize-hook='chroot "$1" systemctl enable docker.service >/dev/null 2>&1 || true'
   --customize-hook='rm -rf "$1/var/lib/apt/lists/"* "$1/var/cache/apt/"*.bin'
+  # SSH like a real host: the sudo user dockernet (no password; lab.sh installs the controller's key at
+  # `up`), sshd on the LAN address only, host keys made at first boot rather than shared by every image.
+  --customize-hook='rm -f "$1"/etc/ssh/ssh_host_*'
+  --customize-hook='chroot "$1" useradd --create-home --user-group --shell /bin/bash dockernet'
+  --customize-hook='chroot "$1" usermod --password "*" dockernet'
+  --customize-hook='mkdir -p "$1/etc/ssh/sshd_config.d" "$1/etc/systemd/system/ssh.service.d" "$1/usr/local/lib/dockernet-lab"'
+  --customize-hook="upload ${here}/host-ssh/sshd-dockernet-lab.conf /etc/ssh/sshd_config.d/dockernet-lab.conf"
+  --customize-hook="upload ${here}/host-ssh/ssh-service-dockernet-lab.conf /etc/systemd/system/ssh.service.d/dockernet-lab.conf"
+  --customize-hook="upload ${here}/host-ssh/ssh_listen.py /usr/local/lib/dockernet-lab/ssh_listen.py"
+  --customize-hook="upload ${here}/host-ssh/sudoers-dockernet /etc/sudoers.d/dockernet"
+  --customize-hook='chmod 0644 "$1/etc/ssh/sshd_config.d/dockernet-lab.conf" "$1/etc/systemd/system/ssh.service.d/dockernet-lab.conf" "$1/usr/local/lib/dockernet-lab/ssh_listen.py"'
+  --customize-hook='chmod 0440 "$1/etc/sudoers.d/dockernet"'
+  --customize-hook='chroot "$1" systemctl enable ssh.service >/dev/null 2>&1 || true'
 )
 if [[ "${suite}" == "bookworm" ]]; then
   # Docker 20.10 gives privileged containers every capability the kernel knows;
