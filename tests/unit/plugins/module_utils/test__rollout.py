@@ -1,0 +1,84 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._rollout import (
+    RolloutError,
+    batch_settings,
+    parse_max_fail,
+    parse_serial,
+)
+
+HOSTS = ["docker1", "docker2", "docker3"]
+
+
+def site(**variables):
+    return {host: dict(variables, dockernet_lan_interface="eth0") for host in HOSTS}
+
+
+def test_without_variables_every_host_is_one_batch_and_ansible_decides_failures():
+    assert batch_settings(site(), HOSTS) == {"serial": 0}
+
+
+def test_batches_stop_at_the_first_failed_host_by_default():
+    assert batch_settings(site(dockernet_serial=1), HOSTS) == {"serial": 1, "max_fail_percentage": 0}
+    assert batch_settings(site(dockernet_serial="1", dockernet_max_fail_percentage="50"), HOSTS) == {
+        "serial": 1, "max_fail_percentage": 50}
+
+
+def test_an_explicit_percentage_applies_without_batches_too():
+    assert batch_settings(site(dockernet_max_fail_percentage=0), HOSTS) == {"serial": 0, "max_fail_percentage": 0}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, 0), (0, 0), ("0", 0), (2, 2), ("2", 2), ("25%", "25%"), (" 50 % ", "50%"), ("100%", "100%"),
+    ([1, "50%", "100%"], [1, "50%", "100%"]), (["1", 2], [1, 2]),
+])
+def test_serial_values(value, expected):
+    assert parse_serial(value) == expected
+
+
+@pytest.mark.parametrize("value, words", [
+    (-1, "negative"), (True, "boolean"), ("fast", "neither"), ("0%", "above 0%"), ("150%", "at most 100%"),
+    ([], "empty list"), ([1, 0], "1 or more"), ({"size": 1}, "neither"),
+])
+def test_serial_refusals(value, words):
+    with pytest.raises(ValueError) as caught:
+        parse_serial(value)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize("value, expected", [(0, 0), ("0", 0), (25, 25), ("25%", 25), (12.5, 12.5), ("12.5", 12.5)])
+def test_max_fail_values(value, expected):
+    assert parse_max_fail(value) == expected
+
+
+@pytest.mark.parametrize("value", [-1, 101, True, "some", None, [10]])
+def test_max_fail_refusals(value):
+    with pytest.raises(ValueError):
+        parse_max_fail(value)
+
+
+def test_every_problem_names_the_host_and_the_variable():
+    hostvars = site(dockernet_serial=1, dockernet_max_fail_percentage=200)
+    hostvars["docker2"]["dockernet_serial"] = 2
+    del hostvars["docker3"]["dockernet_serial"]
+    with pytest.raises(RolloutError) as caught:
+        batch_settings(hostvars, HOSTS)
+    assert str(caught.value).splitlines() == [
+        "docker2: dockernet_serial: 2 here but 1 on docker1; the whole site is rolled out with one value: set it "
+        "once, in group_vars of the hosts' group or with -e",
+        "docker3: dockernet_serial: unset here but 1 on docker1; the whole site is rolled out with one value: set it "
+        "once, in group_vars of the hosts' group or with -e",
+        "docker1: dockernet_max_fail_percentage: 200 is not a percentage from 0 to 100",
+    ]
+
+
+def test_a_bad_value_set_everywhere_is_reported_once():
+    with pytest.raises(RolloutError) as caught:
+        batch_settings(site(dockernet_serial="fast"), HOSTS)
+    assert str(caught.value) == (
+        "docker1: dockernet_serial: 'fast' is neither a host count (2) nor a percentage of the hosts ('25%')")
