@@ -121,6 +121,30 @@ options:
     type: list
     elements: str
     default: []
+  original_record:
+    description:
+      - A JSON file in which the module keeps what the file held before it first changed it, so that O(revert) can
+        put it back later, for example V(/etc/dockernet/original.json).
+      - With O(settings), O(remove) or O(ipv6_address_pools), every key whose value the task changes is recorded
+        (its value, or that it was absent) unless the record already holds it, so the record keeps the state from
+        before the first change. With O(ipv6_address_pools) the pools written and O(ipv6_address_pools_scope) are
+        added to it as well, as the entries of C(default-address-pools) that are the task's own.
+      - The record is written (root, mode C(0644), its directory created with mode C(0755)) only when it gains
+        something, and never in check mode.
+      - Without this option nothing is recorded.
+    type: path
+  revert:
+    description:
+      - Put every key recorded in O(original_record) back as it was before the first change, keep every other key,
+        and keep the entries of C(default-address-pools) that are not the record's own.
+      - When the record holds the built-in IPv4 pools only because the key was written out, and the key was
+        absent before, the key is removed again.
+      - Requires O(original_record). Without a record file, or with nothing recorded for daemon.json, the file is
+        left as it is and RV(reverted) is V(false).
+      - Mutually exclusive with O(settings), O(remove), O(restore), O(ipv6_address_pools) and
+        O(ipv6_address_pools_scope).
+    type: bool
+    default: false
   validate:
     description:
       - Check a new file with C(dockerd --validate) before installing it, when the engine supports it (23.0 and later).
@@ -182,6 +206,17 @@ EXAMPLES = r"""
     state: restarted
   when: daemon_json is changed
 
+- name: Merge the settings, recording what the file held before the first change
+  dockernet.ipv6.docker_daemon_config:
+    settings:
+      ipv6: true
+    original_record: /etc/dockernet/original.json
+
+- name: Later, put the recorded keys back as they were before the first change
+  dockernet.ipv6.docker_daemon_config:
+    revert: true
+    original_record: /etc/dockernet/original.json
+
 - name: Roll back to the file as it was before the first task
   dockernet.ipv6.docker_daemon_config:
     restore: "{{ daemon_json.previous }}"
@@ -239,6 +274,20 @@ validate_command:
   elements: str
   sample: [/usr/sbin/dockerd, --validate, -H, "fd://", --containerd=/run/containerd/containerd.sock, --config-file,
            /etc/docker/.daemon.json.a1b2c3.tmp]
+recorded:
+  description:
+    - What was added to O(original_record) by this task (predicted in check mode, where nothing is written), as
+      the record's C(daemon) section holds it; empty when nothing was added.
+  returned: always
+  type: dict
+  sample:
+    ipv6: {present: false}
+    ip6tables: {present: true, value: false}
+reverted:
+  description: Whether O(revert) found something recorded to put back (whether or not the file still differed).
+  returned: always
+  type: bool
+  sample: true
 path:
   description: The configuration file.
   returned: always
@@ -280,6 +329,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config import (
     DaemonConfigError,
     diff,
+    parse_config,
     parse_engine_version,
     plan_merge,
     plan_restore,
@@ -288,6 +338,13 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
     supports_validate,
     validate_argv,
     validation_message,
+)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
+    RecordError,
+    parse_record,
+    plan_revert,
+    record_change,
+    render_record,
 )
 
 C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
@@ -365,6 +422,15 @@ def install(module, temp_path, path):
         module.set_group_if_different(path, 'root', False)
 
 
+def write_record(module, record_path, text):
+    directory = os.path.dirname(record_path) or '.'
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+        os.chmod(directory, 0o755)
+    temp_path = write_temp(module, record_path, text)
+    install(module, temp_path, record_path)
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec=dict(
@@ -380,12 +446,16 @@ def main() -> None:
                 size=dict(type='int', required=True),
             )),
             ipv6_address_pools_scope=dict(type='list', elements='str', default=[]),
+            original_record=dict(type='path'),
+            revert=dict(type='bool', default=False),
             validate=dict(type='bool', default=True),
             service=dict(type='str', default='docker.service'),
         ),
         mutually_exclusive=[('restore', 'settings'), ('restore', 'remove'), ('restore', 'ipv6_address_pools'),
-                            ('restore', 'ipv6_address_pools_scope')],
-        required_one_of=[('settings', 'remove', 'restore', 'ipv6_address_pools')],
+                            ('restore', 'ipv6_address_pools_scope'), ('revert', 'settings'), ('revert', 'remove'),
+                            ('revert', 'restore'), ('revert', 'ipv6_address_pools')],
+        required_one_of=[('settings', 'remove', 'restore', 'ipv6_address_pools', 'revert')],
+        required_if=[('revert', True, ('original_record',))],
         supports_check_mode=True,
     )
     path = module.params['path']
@@ -394,16 +464,38 @@ def main() -> None:
     if module.params['ipv6_address_pools_scope'] and module.params['ipv6_address_pools'] is None:
         module.fail_json(msg='ipv6_address_pools_scope requires ipv6_address_pools (an empty list removes the pools '
                              'inside the scope)')
+    if module.params['revert'] and module.params['ipv6_address_pools_scope']:
+        module.fail_json(msg='parameters are mutually exclusive: revert|ipv6_address_pools_scope')
+    record_path = module.params['original_record']
     before_text = read_text(module, path)
+    record_text = read_text(module, record_path) if record_path else None
+    recorded = {}
+    reverted = False
+    new_record_text = record_text
     try:
-        if restore is not None:
+        record = parse_record(record_text, record_path) if record_path else None
+        if module.params['revert']:
+            reverted = bool(record['daemon'])
+            plan = plan_revert(before_text, record, path)
+        elif restore is not None:
             plan = plan_restore(before_text, restore['existed'], restore['content'], path)
         else:
             plan = plan_merge(before_text, module.params['settings'] or {}, module.params['remove'] or [], path,
                               address_pools=module.params['ipv6_address_pools'],
                               address_pools_scope=module.params['ipv6_address_pools_scope'])
-    except DaemonConfigError as exc:
+        if record is not None and not module.params['revert'] and restore is None:
+            new_record = record_change(record, parse_config(before_text, path), plan.config,
+                                       module.params['ipv6_address_pools'], module.params['ipv6_address_pools_scope'])
+            if new_record != record:
+                recorded = {key: value for key, value in new_record['daemon'].items() if key not in record['daemon']}
+                new_record_text = render_record(new_record)
+    except (DaemonConfigError, RecordError) as exc:
         module.fail_json(msg=str(exc), path=path)
+
+    record_changed = new_record_text != record_text
+    if record_changed and not module.check_mode:
+        # Before daemon.json changes, so that the original is kept whatever happens next.
+        write_record(module, record_path, new_record_text)
 
     dockerd = module.get_bin_path('dockerd', opt_dirs=['/usr/sbin', '/usr/bin', '/usr/local/bin'])
     version = engine_version(module, dockerd)
@@ -430,7 +522,9 @@ def main() -> None:
         os.unlink(path)
 
     module.exit_json(
-        changed=plan.changed,
+        changed=plan.changed or record_changed,
+        recorded=recorded,
+        reverted=reverted,
         path=path,
         config=plan.config,
         previous=previous(before_text),
