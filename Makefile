@@ -7,7 +7,7 @@ HOSTS ?= 2
 ENGINE ?= trixie
 LAB ?= dockernet
 # Engines the molecule scenarios run on: scenario:engine pairs, and the lab instance they run in.
-MOLECULE_RUNS ?= lab:trixie modules:forky default:bookworm default:trixie default:forky routed:forky
+MOLECULE_RUNS ?= lab:trixie modules:forky ssh:trixie default:forky routed:forky
 MOLECULE_LAB ?= molecule
 
 CACHE := $(CURDIR)/.cache

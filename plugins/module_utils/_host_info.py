@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 
@@ -74,3 +75,73 @@ def firewall_backend(daemon_json: str | None) -> str | None:
         return None
     value = config.get('firewall-backend')
     return value if isinstance(value, str) else None
+
+
+def _daemon_config(daemon_json: str | None) -> dict:
+    if not daemon_json or not daemon_json.strip():
+        return {}
+    try:
+        config = json.loads(daemon_json)
+    except ValueError:
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def current_container_prefix(daemon_json: str | None) -> str | None:
+    """The container prefix this host was given by an earlier rollout, read back from its daemon.json, or None.
+
+    A rollout writes the lower half of the host's container prefix as ``fixed-cidr-v6`` and its upper half as the
+    base of an IPv6 entry of ``default-address-pools``; only a file holding both halves of one prefix counts.
+    """
+    config = _daemon_config(daemon_json)
+    try:
+        fixed = ipaddress.IPv6Network(str(config.get('fixed-cidr-v6')))
+    except ValueError:
+        return None
+    if fixed.prefixlen == 0:
+        return None
+    prefix = fixed.supernet()
+    lower, upper = prefix.subnets()
+    if lower != fixed:
+        return None
+    pools = config.get('default-address-pools')
+    for pool in pools if isinstance(pools, list) else []:
+        try:
+            base = ipaddress.ip_network(str(pool.get('base')) if isinstance(pool, dict) else '')
+        except ValueError:
+            continue
+        if base == upper:
+            return str(prefix)
+    return None
+
+
+def live_restore_configured(daemon_json: str | None) -> bool:
+    """Whether daemon.json turns on ``live-restore`` (the engine's own answer is preferred when it runs)."""
+    return _daemon_config(daemon_json).get('live-restore') is True
+
+
+def engine_networks(inspected: list) -> dict[str, dict]:
+    """Per network name: its IPv6 subnets, whether IPv6 is on, and the names of the containers attached to it.
+
+    ``inspected`` holds ``GET /networks/{id}`` answers (the list endpoint leaves ``Containers`` empty).
+    """
+    found: dict[str, dict] = {}
+    for network in inspected:
+        if not isinstance(network, dict) or not network.get('Name'):
+            continue
+        subnets = []
+        for entry in ((network.get('IPAM') or {}).get('Config') or []):
+            subnet = entry.get('Subnet') if isinstance(entry, dict) else None
+            if subnet and ':' in subnet:
+                subnets.append(subnet)
+        containers = sorted(
+            str(member.get('Name') or container_id[:12])
+            for container_id, member in (network.get('Containers') or {}).items()
+            if isinstance(member, dict)
+        )
+        found[network['Name']] = {
+            'enable_ipv6': bool(network.get('EnableIPv6')),
+            'ipv6_subnets': subnets,
+            'containers': containers,
+        }
+    return found

@@ -40,12 +40,16 @@ VAR_POOL_PREFIXLEN = "dockernet_site_pool_prefixlen"
 VAR_ALLOWED_SOURCES = "dockernet_site_allowed_sources"
 VAR_MASQUERADE_OUTSIDE = "dockernet_site_masquerade_outside"
 VAR_FORWARD_POLICY = "dockernet_forward_policy"
+VAR_RENUMBER = "dockernet_site_renumber"
 VAR_LAN_INTERFACE = "dockernet_lan_interface"
 VAR_LAN_ADDRESS = "dockernet_lan_address"
 VAR_CONTAINER_PREFIX = "dockernet_container_prefix"
 VAR_ENGINE_VERSION = "dockernet_engine_version"
 VAR_HOST_INTERFACES = "dockernet_host_interfaces"
 VAR_HOST_ADDRESSES = "dockernet_host_addresses"
+VAR_HOST_CURRENT = "dockernet_host_current"
+# Not a variable: the daemon.json key that keeps containers running through engine restarts.
+LIVE_RESTORE = "live-restore"
 
 SITE_VARIABLES = (
     VAR_MODE,
@@ -58,6 +62,7 @@ SITE_VARIABLES = (
     VAR_POOL_PREFIXLEN,
     VAR_ALLOWED_SOURCES,
     VAR_MASQUERADE_OUTSIDE,
+    VAR_RENUMBER,
 )
 HOST_VARIABLES = (
     VAR_LAN_INTERFACE,
@@ -67,6 +72,7 @@ HOST_VARIABLES = (
     VAR_HOST_INTERFACES,
     VAR_HOST_ADDRESSES,
     VAR_FORWARD_POLICY,
+    VAR_HOST_CURRENT,
 )
 # Every dockernet_* variable the collection reads, in one place: a hostvar outside this list (and outside the lab's
 # namespace) is reported as misspelt, with the closest of these names.
@@ -76,6 +82,9 @@ ROLLOUT_VARIABLES = (
     "dockernet_proxy_delay",
     "dockernet_daemon_extra_settings",
     "dockernet_verify_image",
+    "dockernet_install_prerequisites",
+    "dockernet_serial",
+    "dockernet_max_fail_percentage",
 )
 # Set by playbooks/preflight.yml on every host (the planner's gathered inputs are in HOST_VARIABLES).
 PREFLIGHT_VARIABLES = ("dockernet_ra_interfaces", "dockernet_plan")
@@ -91,7 +100,7 @@ MODE_NDP_PROXY = "ndp_proxy"
 MODE_ROUTED = "routed"
 MODES = (MODE_NDP_PROXY, MODE_ROUTED)
 DEFAULT_CONTAINER_PREFIXLEN = 64
-NETWORK_KEYS = ("name", "ipv6_prefix", "ipv4_subnet", "ipv4_gateway", "internal", "driver_options")
+NETWORK_KEYS = ("name", "ipv6_prefix", "slice_prefixlen", "ipv4_subnet", "ipv4_gateway", "internal", "driver_options")
 # Before Engine 28.0 default-bridge addresses embed the 48-bit MAC, which needs 128 - 48 = 80 free bits.
 MAC_DERIVED_BEFORE = (28, 0)
 MAC_DERIVED_MAX_PREFIXLEN = 80
@@ -176,6 +185,7 @@ class HostInput:
     host_interfaces: t.Any = None
     forward_policy: t.Any = None
     host_addresses: t.Any = None
+    current: t.Any = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,7 @@ class SiteInput:
     pool_prefixlen: t.Any = None
     allowed_sources: t.Any = None
     masquerade_outside: t.Any = None
+    renumber: t.Any = None
     origin: t.Mapping[str, str] = field(default_factory=dict)
 
 
@@ -207,6 +218,7 @@ class _Host:
     engine: t.Any
     engine_text: t.Any
     forward_policy: str = "drop"
+    current: t.Optional["_Current"] = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +227,7 @@ class _Network:
     name: str
     prefix: t.Any
     slice_prefixlen: int
+    slice_explicit: bool
     ipv4_subnet: t.Any
     ipv4_gateway: t.Any
     internal: bool
@@ -343,6 +356,7 @@ def read_inputs(
             host_interfaces=_variable(host_vars, VAR_HOST_INTERFACES),
             forward_policy=_variable(host_vars, VAR_FORWARD_POLICY),
             host_addresses=_variable(host_vars, VAR_HOST_ADDRESSES),
+            current=_variable(host_vars, VAR_HOST_CURRENT),
         )
         for name, host_vars in zip(present, per_host_vars)
     ]
@@ -366,6 +380,7 @@ def read_inputs(
         pool_prefixlen=site_values[VAR_POOL_PREFIXLEN],
         allowed_sources=site_values[VAR_ALLOWED_SOURCES],
         masquerade_outside=site_values[VAR_MASQUERADE_OUTSIDE],
+        renumber=site_values[VAR_RENUMBER],
         origin=origin,
     )
     return site, hosts, issues
@@ -508,6 +523,10 @@ def _network_meaning(entry: t.Any) -> t.Any:
     meaning["ipv4_subnet"] = _prefix_meaning(entry.get("ipv4_subnet"), version=4)
     meaning["ipv4_gateway"] = _address_meaning(entry.get("ipv4_gateway"), version=4)
     meaning.setdefault("internal", False)
+    if meaning.get("slice_prefixlen") is None:
+        meaning.pop("slice_prefixlen", None)
+    else:
+        meaning["slice_prefixlen"] = _prefixlen_meaning(meaning["slice_prefixlen"])
     if meaning.get("driver_options") is None:
         meaning["driver_options"] = {}
     return meaning
@@ -582,6 +601,7 @@ _SITE_MEANINGS: t.Dict[str, t.Callable[[t.Any, _SiteContext], t.Any]] = {
     VAR_POOL_PREFIXLEN: lambda value, context: None if value is None else _prefixlen_meaning(value),
     VAR_ALLOWED_SOURCES: lambda value, context: _set_meaning(value, _prefix_meaning),
     VAR_MASQUERADE_OUTSIDE: _masquerade_meaning,
+    VAR_RENUMBER: lambda value, context: False if value is None else value if isinstance(value, bool) else _Unparsed(value),
 }
 
 
@@ -855,6 +875,16 @@ def _parse_allowed_sources(
     return sources
 
 
+def _parse_renumber(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> bool:
+    """Whether this run may move hosts off the prefixes and slices of earlier rollouts (default: keep them)."""
+    if site.renumber is None or isinstance(site.renumber, bool):
+        return bool(site.renumber)
+    issues.append(
+        PlanIssue(origin(VAR_RENUMBER), VAR_RENUMBER, f"{_describe(site.renumber)} is not a boolean: use true or false")
+    )
+    return False
+
+
 def _parse_masquerade_outside(
     site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
 ) -> bool:
@@ -967,6 +997,14 @@ def _parse_network(
             problem = _network_slice_problem(prefix, slice_prefixlen, host_count)
         if problem:
             issues.append(PlanIssue(host, f"{where}.ipv6_prefix", problem))
+    slice_explicit = entry.get("slice_prefixlen") is not None
+    if slice_explicit and slice_prefixlen is not None:
+        slice_prefixlen, problem = parse_prefixlen(
+            entry["slice_prefixlen"], prefix.prefixlen + ceil_log2(host_count), MAX_NETWORK_SLICE_PREFIXLEN
+        )
+        if problem:
+            issues.append(PlanIssue(host, f"{where}.slice_prefixlen", f"{problem} (a slice for each of {host_count} "
+                                    f"hosts in {prefix}, with room for a gateway and a container)"))
     ipv4_subnet, ipv4_gateway = _parse_network_ipv4(entry, where, host, issues)
     internal = entry.get("internal", False)
     if not isinstance(internal, bool):
@@ -987,6 +1025,7 @@ def _parse_network(
         name=t.cast(str, name),
         prefix=prefix,
         slice_prefixlen=t.cast(int, slice_prefixlen),
+        slice_explicit=slice_explicit,
         ipv4_subnet=ipv4_subnet,
         ipv4_gateway=ipv4_gateway,
         internal=internal,
@@ -1221,7 +1260,10 @@ def _parse_host(
             )
         )
         forward_policy = FORWARD_POLICIES[0]
-    return _Host(index, host.name, interface, address, override, engine, host.engine_version, forward_policy)
+    return _Host(
+        index, host.name, interface, address, override, engine, host.engine_version, forward_policy,
+        _parse_current(host.current),
+    )
 
 
 def _check_duplicate_addresses(
@@ -1329,6 +1371,127 @@ def allocate_slices(
 
 
 # ---------------------------------------------------------------------------------------------------
+# What an earlier rollout left on a host (gathered by the preflight, never written by users)
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CurrentNetwork:
+    """A network as the host's engine has it: its IPv6 subnets, whether IPv6 is on, the attached containers."""
+
+    subnets: t.Tuple[t.Any, ...]
+    enable_ipv6: bool
+    containers: t.Tuple[str, ...]
+
+    @property
+    def subnet(self) -> t.Any:
+        """The one IPv6 subnet a network of the plan has, or None."""
+        return self.subnets[0] if len(self.subnets) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Current:
+    container_prefix: t.Any
+    live_restore: bool
+    engine_running: bool
+    networks: t.Mapping[str, _CurrentNetwork]
+
+
+def _parse_current(value: t.Any) -> t.Optional[_Current]:
+    """The host_info module's `current`; anything unreadable counts as nothing known (as on a fresh host)."""
+    if not isinstance(value, t.Mapping):
+        return None
+    prefix, problem = parse_prefix(value.get("container_prefix"))
+    networks: t.Dict[str, _CurrentNetwork] = {}
+    raw_networks = value.get("networks")
+    for name, raw in (raw_networks.items() if isinstance(raw_networks, t.Mapping) else ()):
+        if not isinstance(raw, t.Mapping):
+            continue
+        subnets = []
+        for text in raw.get("ipv6_subnets") or ():
+            subnet, subnet_problem = parse_prefix(text)
+            if subnet_problem is None:
+                subnets.append(subnet)
+        networks[str(name)] = _CurrentNetwork(
+            tuple(subnets), bool(raw.get("enable_ipv6")), tuple(str(item) for item in raw.get("containers") or ())
+        )
+    return _Current(
+        container_prefix=None if problem else prefix,
+        live_restore=value.get("live_restore") is True,
+        engine_running=value.get("engine_running") is True,
+        networks=networks,
+    )
+
+
+def _current_prefix(host: _Host) -> t.Any:
+    return host.current.container_prefix if host.current is not None else None
+
+
+def _renumber_issue(host: str, what: str, current: t.Any, reason: str, planned: t.Any, effect: str) -> PlanIssue:
+    moved = f"move it to {planned}" if planned is not None else "move it"
+    return PlanIssue(
+        host,
+        VAR_RENUMBER,
+        f"{what} uses {current} from an earlier rollout, which the site can no longer keep ({reason}): the plan "
+        f"would {moved}, {effect}. Nothing was changed: set {VAR_RENUMBER}: true for one run to renumber, or "
+        "undo the change that made it unusable",
+    )
+
+
+def _keep_current_prefixes(
+    hosts: t.Sequence[_Host],
+    inside: t.Any,
+    explicit_prefixlen: t.Optional[int],
+    explicit_variable: str,
+    points: _Points,
+    blocked: t.Sequence[t.Tuple[int, int]],
+) -> t.Tuple[t.Dict[str, t.Any], t.Dict[str, str]]:
+    """Container prefixes of earlier rollouts that stay valid, and why each of the others cannot stay.
+
+    A prefix stays while it lies inside the site's range (the LAN prefix, or the routed pool), holds no host
+    address or gateway, overlaps no override or prefix kept before it, and has the length the inventory sets (an
+    unset length keeps whatever length the host has: the default changes with the number of hosts).
+    """
+    kept: t.Dict[str, t.Any] = {}
+    refused: t.Dict[str, str] = {}
+    taken = list(blocked)
+    for host in hosts:
+        prefix = _current_prefix(host)
+        if host.override is not None or prefix is None:
+            continue
+        if inside is None or not _contains(inside, prefix):
+            refused[host.name] = f"it is outside {inside}"
+        elif explicit_prefixlen is not None and prefix.prefixlen != explicit_prefixlen:
+            refused[host.name] = f"{explicit_variable} asks for /{explicit_prefixlen}"
+        elif _point_inside(points, prefix.first, prefix.last) is not None:
+            refused[host.name] = f"it holds {points.labels[_point_inside(points, prefix.first, prefix.last)]}"
+        elif any(first <= prefix.last and prefix.first <= last for first, last in taken):
+            refused[host.name] = "it overlaps another host's container prefix"
+        else:
+            kept[host.name] = prefix
+            taken.append((prefix.first, prefix.last))
+    return kept, refused
+
+
+def _report_refused(
+    hosts: t.Sequence[_Host], refused: t.Mapping[str, str], planned: t.Mapping[str, t.Any], issues: t.List[PlanIssue]
+) -> None:
+    for host in hosts:
+        if host.name in refused:
+            issues.append(
+                _renumber_issue(
+                    host.name,
+                    "this host's default bridge and address pool (its container prefix)",
+                    _current_prefix(host),
+                    refused[host.name],
+                    planned.get(host.name),
+                    "so the engine restarts and every container on the default bridge or a pool network gets a new "
+                    "address",
+                )
+            )
+
+
+# ---------------------------------------------------------------------------------------------------
 # Allocation
 # ---------------------------------------------------------------------------------------------------
 
@@ -1366,15 +1529,39 @@ def _check_overrides(hosts: t.Sequence[_Host], points: _Points, issues: t.List[P
             )
 
 
+def _kept_note(kept: t.Mapping[str, t.Any]) -> str:
+    if not kept:
+        return ""
+    return (
+        f"; {len(kept)} hosts keep the prefixes of earlier rollouts, which {VAR_RENUMBER}: true would give up for "
+        "one run"
+    )
+
+
 def _allocate_ndp(
-    hosts: t.Sequence[_Host], lan_prefix: t.Any, prefixlen: int, points: _Points, issues: t.List[PlanIssue]
+    hosts: t.Sequence[_Host],
+    lan_prefix: t.Any,
+    prefixlen: int,
+    explicit: bool,
+    points: _Points,
+    renumber: bool,
+    issues: t.List[PlanIssue],
 ) -> t.Dict[str, t.Any]:
-    wanting = [host for host in hosts if host.override is None]
+    overrides = [(host.override.first, host.override.last) for host in hosts if host.override is not None]
+    kept, refused = (
+        ({}, {})
+        if renumber
+        else _keep_current_prefixes(
+            hosts, lan_prefix, prefixlen if explicit else None, VAR_SLICE_PREFIXLEN, points, overrides
+        )
+    )
+    wanting = [host for host in hosts if host.override is None and host.name not in kept]
     half = lan_prefix.size // 2
     upper_first = lan_prefix.first + half
     regions = [(upper_first, lan_prefix.last), (lan_prefix.first, upper_first - 1)]
     blocked = [(value, value) for value in points.values]
-    blocked.extend((host.override.first, host.override.last) for host in hosts if host.override is not None)
+    blocked.extend(overrides)
+    blocked.extend((prefix.first, prefix.last) for prefix in kept.values())
     firsts = allocate_slices(regions, prefixlen, len(wanting), blocked)
     if len(firsts) < len(wanting):
         variable = VAR_SLICE_PREFIXLEN
@@ -1384,10 +1571,13 @@ def _allocate_ndp(
                 variable,
                 f"more hosts than slices: {lan_prefix} has only {len(firsts)} free /{prefixlen} slices for "
                 f"{len(wanting)} hosts without {VAR_CONTAINER_PREFIX} (slices holding a host address, a gateway or "
-                f"an override are skipped): set a longer {variable}, or unset it to get the default",
+                f"an override are skipped{_kept_note(kept)}): set a longer {variable}, or unset it to get the default",
             )
         )
-    return {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+    allocated = {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+    _report_refused(hosts, refused, allocated, issues)
+    allocated.update(kept)
+    return allocated
 
 
 def _allocate_routed(
@@ -1397,11 +1587,29 @@ def _allocate_routed(
     pool: t.Any,
     prefixlen: t.Optional[int],
     gateways: t.Sequence[t.Any],
+    points: _Points,
+    renumber: bool,
     issues: t.List[PlanIssue],
 ) -> t.Dict[str, t.Any]:
-    wanting = [host for host in hosts if host.override is None]
-    if not wanting or prefixlen is None:
+    if prefixlen is None or all(host.override is not None for host in hosts):
         return {}
+    overrides = [(host.override.first, host.override.last) for host in hosts if host.override is not None]
+    blocked = [(int(gateway), int(gateway)) for gateway in gateways] + overrides
+    if lan_prefix is not None:
+        blocked.append((lan_prefix.first, lan_prefix.last))
+    kept, refused = (
+        ({}, {})
+        if renumber
+        else _keep_current_prefixes(
+            hosts,
+            pool,
+            prefixlen if site.container_prefixlen is not None else None,
+            VAR_CONTAINER_PREFIXLEN,
+            points,
+            blocked,
+        )
+    )
+    wanting = [host for host in hosts if host.override is None and host.name not in kept]
     if pool is None:
         # A pool that is set but malformed has been reported already.
         if site.container_pool is None:
@@ -1414,10 +1622,7 @@ def _allocate_routed(
                 )
             )
         return {}
-    blocked = [(int(gateway), int(gateway)) for gateway in gateways]
-    blocked.extend((host.override.first, host.override.last) for host in hosts if host.override is not None)
-    if lan_prefix is not None:
-        blocked.append((lan_prefix.first, lan_prefix.last))
+    blocked.extend((prefix.first, prefix.last) for prefix in kept.values())
     firsts = allocate_slices([(pool.first, pool.last)], prefixlen, len(wanting), blocked)
     if len(firsts) < len(wanting):
         issues.append(
@@ -1425,10 +1630,13 @@ def _allocate_routed(
                 wanting[len(firsts)].name,
                 VAR_CONTAINER_POOL,
                 f"pool {pool} has only {len(firsts)} free /{prefixlen} prefixes for {len(wanting)} hosts without "
-                f"{VAR_CONTAINER_PREFIX}: use a larger pool or a longer {VAR_CONTAINER_PREFIXLEN}",
+                f"{VAR_CONTAINER_PREFIX}{_kept_note(kept)}: use a larger pool or a longer {VAR_CONTAINER_PREFIXLEN}",
             )
         )
-    return {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+    allocated = {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
+    _report_refused(hosts, refused, allocated, issues)
+    allocated.update(kept)
+    return allocated
 
 
 def _split_container_prefix(prefix: t.Any) -> t.Tuple[t.Any, t.Any]:
@@ -1582,17 +1790,121 @@ def _check_networks(
         )
 
 
-def _network_slices(networks: t.Sequence[_Network], host_count: int) -> t.List[t.List[t.Any]]:
-    """Per network, the per-host slices in inventory order: host i gets slice i."""
-    return [
-        [
-            _network_from_int(
-                network.prefix.first + index * (1 << (128 - network.slice_prefixlen)), network.slice_prefixlen
+def _network_slices(
+    networks: t.Sequence[_Network], hosts: t.Sequence[_Host], renumber: bool, issues: t.List[PlanIssue]
+) -> t.List[t.List[t.Any]]:
+    """Per network, the per-host slices in inventory order.
+
+    A host keeps the slice an earlier rollout gave it while that slice lies inside the network's prefix, overlaps
+    no slice kept before it and has the length the entry asks for (an unset slice_prefixlen keeps any length); the
+    other hosts take free slices in order. On a fresh site (or with renumber) host i gets slice i.
+    """
+    slices: t.List[t.List[t.Any]] = []
+    for network in networks:
+        where = f"{VAR_NETWORKS}[{network.index}]"
+        kept: t.Dict[str, t.Any] = {}
+        refused: t.Dict[str, t.Tuple[t.Any, str]] = {}
+        for host in hosts:
+            current = host.current.networks.get(network.name) if host.current is not None and not renumber else None
+            subnet = current.subnet if current is not None else None
+            if subnet is None:
+                continue
+            if not _contains(network.prefix, subnet):
+                refused[host.name] = (subnet, f"it is outside {where}.ipv6_prefix {network.prefix}")
+            elif network.slice_explicit and subnet.prefixlen != network.slice_prefixlen:
+                refused[host.name] = (subnet, f"{where}.slice_prefixlen asks for /{network.slice_prefixlen}")
+            elif any(_contains(other, subnet) or _contains(subnet, other) for other in kept.values()):
+                refused[host.name] = (subnet, "it overlaps another host's slice")
+            else:
+                kept[host.name] = subnet
+        wanting = [host for host in hosts if host.name not in kept]
+        firsts = allocate_slices(
+            [(network.prefix.first, network.prefix.last)],
+            network.slice_prefixlen,
+            len(wanting),
+            [(subnet.first, subnet.last) for subnet in kept.values()],
+        )
+        allocated = {host.name: _network_from_int(first, network.slice_prefixlen) for host, first in zip(wanting, firsts)}
+        if len(firsts) < len(wanting):
+            holders = ", ".join(f"{name} {subnet}" for name, subnet in kept.items())
+            issues.append(
+                PlanIssue(
+                    wanting[len(firsts)].name,
+                    f"{where}.slice_prefixlen",
+                    f"{network.name}: {network.prefix} has no free /{network.slice_prefixlen} slice left for this "
+                    f"host: the hosts keep the slices of earlier rollouts ({holders}). Set a longer "
+                    f"{where}.slice_prefixlen together with {VAR_RENUMBER}: true for one run (every host's "
+                    f"{network.name} is recreated in a new slice, which needs its containers stopped), or give the "
+                    "network a larger ipv6_prefix",
+                )
             )
-            for index in range(host_count)
-        ]
-        for network in networks
-    ]
+        for host in hosts:
+            if host.name in refused:
+                subnet, reason = refused[host.name]
+                issues.append(
+                    _renumber_issue(
+                        host.name,
+                        f"network {network.name}",
+                        subnet,
+                        reason,
+                        allocated.get(host.name),
+                        "which recreates the network and gives its containers new addresses",
+                    )
+                )
+        kept.update(allocated)
+        slices.append([kept.get(host.name) for host in hosts])
+    return slices
+
+
+def _check_attached(
+    networks: t.Sequence[_Network], hosts: t.Sequence[_Host], slices: t.Sequence[t.Sequence[t.Any]],
+    issues: t.List[PlanIssue],
+) -> None:
+    """A network whose IPv6 subnet changes is recreated; with containers attached that cannot be done in place,
+    so it is refused before any host changes rather than left half-done."""
+    for network, per_host in zip(networks, slices):
+        for host, planned in zip(hosts, per_host):
+            current = host.current.networks.get(network.name) if host.current is not None else None
+            if current is None or not current.containers or planned is None:
+                continue
+            if current.enable_ipv6 and current.subnet == planned:
+                continue
+            now = current.subnet or ", ".join(str(subnet) for subnet in current.subnets) or "no IPv6 subnet"
+            issues.append(
+                PlanIssue(
+                    host.name,
+                    f"{VAR_NETWORKS}[{network.index}]",
+                    f"network {network.name} on this host has {now} and the plan gives it {planned}, which means "
+                    f"recreating it, but containers are attached ({', '.join(current.containers)}): nothing was "
+                    "changed; stop or disconnect them first, or keep the network as it is",
+                )
+            )
+
+
+def _check_live_restore(
+    hosts: t.Sequence[_Host], container_prefixes: t.Mapping[str, t.Any], issues: t.List[PlanIssue]
+) -> None:
+    """With live-restore, an engine restart keeps docker0 as it is while containers run on it."""
+    for host in hosts:
+        current = host.current
+        if current is None or not current.live_restore or host.name not in container_prefixes:
+            continue
+        bridge = current.networks.get("bridge")
+        if bridge is None or not bridge.containers:
+            continue
+        fixed_cidr, _pool = _split_container_prefix(container_prefixes[host.name])
+        if bridge.enable_ipv6 and fixed_cidr in bridge.subnets:
+            continue
+        issues.append(
+            PlanIssue(
+                host.name,
+                LIVE_RESTORE,
+                f"the engine runs with live-restore and containers on the default bridge "
+                f"({', '.join(bridge.containers)}): a restart would keep docker0 without {fixed_cidr}, so nothing was "
+                "changed. Stop those containers (or move them to another network) for the rollout, or turn "
+                "live-restore off for it; docs/lifecycle.md says how",
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1618,11 +1930,11 @@ def _build_plan(
     hosts: t.Sequence[_Host],
     container_prefixes: t.Mapping[str, t.Any],
     networks: t.Sequence[_Network],
+    slices: t.Sequence[t.Sequence[t.Any]],
     pool_prefixlen: t.Optional[int],
     allowed_sources: t.Sequence[t.Any],
     masquerade_outside: bool,
 ) -> t.Dict[str, t.Any]:
-    slices = _network_slices(networks, len(hosts))
     # Per host: the prefixes other hosts may reach (container prefix and non-internal network slices).
     routable: t.List[t.List[t.Any]] = []
     host_networks: t.List[t.List[t.Dict[str, t.Any]]] = []
@@ -1723,20 +2035,40 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
     _check_overrides(parsed, points, issues)
     if mode is None or lan_prefix is None:
         raise PlanError(issues)
+    renumber = _parse_renumber(site, origin, issues)
     if mode == MODE_NDP_PROXY:
-        allocated = _allocate_ndp(parsed, lan_prefix, slice_prefixlen, points, issues) if slice_prefixlen else {}
+        allocated = (
+            _allocate_ndp(
+                parsed, lan_prefix, slice_prefixlen, site.slice_prefixlen is not None, points, renumber, issues
+            )
+            if slice_prefixlen
+            else {}
+        )
     else:
-        allocated = _allocate_routed(parsed, lan_prefix, site, pool, container_prefixlen, gateways, issues)
+        allocated = _allocate_routed(
+            parsed, lan_prefix, site, pool, container_prefixlen, gateways, points, renumber, issues
+        )
     container_prefixes = {
         host.name: host.override if host.override is not None else allocated.get(host.name) for host in parsed
     }
     container_prefixes = {name: prefix for name, prefix in container_prefixes.items() if prefix is not None}
     _check_container_prefixes(parsed, container_prefixes, mode, pool_prefixlen, issues)
     _check_networks(networks, parsed, container_prefixes, mode, lan_prefix, points, origin, issues)
+    slices = _network_slices(networks, parsed, renumber, issues)
+    _check_attached(networks, parsed, slices, issues)
+    _check_live_restore(parsed, container_prefixes, issues)
     if issues:
         raise PlanError(issues)
     return _build_plan(
-        mode, lan_prefix, parsed, container_prefixes, networks, pool_prefixlen, allowed_sources, masquerade_outside
+        mode,
+        lan_prefix,
+        parsed,
+        container_prefixes,
+        networks,
+        slices,
+        pool_prefixlen,
+        allowed_sources,
+        masquerade_outside,
     )
 
 

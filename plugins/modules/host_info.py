@@ -38,6 +38,7 @@ attributes:
     support: full
 requirements:
   - iproute2 on the managed host
+  - the Docker SDK for Python on the managed host, for RV(current.networks) and the engine's live-restore
 """
 
 EXAMPLES = r"""
@@ -85,18 +86,90 @@ firewall_backend:
   returned: success
   type: str
   sample: null
+current:
+  description:
+    - What an earlier rollout left on this host, for the planner to keep. C(container_prefix) is read back from
+      O(daemon_config_path) (null when the file does not hold both halves of one prefix). C(engine_running) says
+      whether the engine answered; C(live_restore) is the engine's own answer (the file's setting when it does not
+      run). C(networks) maps each network's name to its IPv6 subnets, whether IPv6 is on and the names of the
+      attached containers (empty when the engine does not answer or the Docker SDK for Python is missing).
+  returned: success
+  type: dict
+  contains:
+    container_prefix:
+      description: The container prefix an earlier rollout gave this host, or null.
+      type: str
+    engine_running:
+      description: Whether the engine answered.
+      type: bool
+    live_restore:
+      description: Whether the engine runs with live-restore.
+      type: bool
+    networks:
+      description: Per network name, C(enable_ipv6), C(ipv6_subnets) and the names of the attached C(containers).
+      type: dict
+  sample:
+    container_prefix: 2001:db8:ab11:0:8000::/66
+    engine_running: true
+    live_restore: false
+    networks:
+      bridge: {enable_ipv6: true, ipv6_subnets: ["2001:db8:ab11:0:8000::/67"], containers: [web]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import (
+    DEFAULT_DOCKER_HOST,
+    HAS_DOCKER,
+    DockerException,
+    EngineClient,
+    EngineError,
+    NotFound,
+)
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    current_container_prefix,
+    engine_networks,
     firewall_backend,
     interface_addresses,
     interface_names,
+    live_restore_configured,
     parse_engine_version,
     ra_interfaces,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON, IprouteError, run_json
+
+
+# Reading the engine must not hold a rollout up for long when it hangs; the daemon role waits for it properly.
+ENGINE_TIMEOUT = 15
+
+
+def _inspect(client: EngineClient, network_id: str) -> dict:
+    """A network's full record, or an empty one when it went away since it was listed."""
+    try:
+        return client.api.inspect_network(network_id)
+    except NotFound:
+        return {}
+
+
+def _current(daemon_json: str | None) -> dict:
+    """What an earlier rollout left on this host: its container prefix, live-restore and the engine's networks."""
+    current = dict(container_prefix=current_container_prefix(daemon_json), engine_running=False,
+                   live_restore=live_restore_configured(daemon_json), networks={})
+    if not HAS_DOCKER:
+        return current
+    try:
+        client = EngineClient(DEFAULT_DOCKER_HOST, timeout=ENGINE_TIMEOUT)
+    except EngineError:
+        return current
+    try:
+        current['live_restore'] = bool(client.api.info().get('LiveRestoreEnabled'))
+        inspected = [_inspect(client, network['Id']) for network in client.api.networks()]
+    except DockerException:
+        return current
+    finally:
+        client.close()
+    current.update(engine_running=True, networks=engine_networks(inspected))
+    return current
 
 
 def main() -> None:
@@ -125,7 +198,7 @@ def main() -> None:
             daemon_json = handle.read()
     except OSError:
         daemon_json = None
-    module.exit_json(changed=False, interfaces=interface_names(links), addresses=interface_addresses(links),
+    module.exit_json(changed=False, current=_current(daemon_json), interfaces=interface_names(links), addresses=interface_addresses(links),
                      ra_interfaces=ra_interfaces(links, ra_routes),
                      engine_version=engine_version, firewall_backend=firewall_backend(daemon_json))
 

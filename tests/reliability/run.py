@@ -1,7 +1,8 @@
 """Reliability suite of dockernet.ipv6 on the local lab (issue 6).
 
-Families: bad-input, check-mode, nothing-lost (one engine, --full-engine, default trixie) and security, network,
-faults (every engine of --engines). Each case records what was done, what was expected and what was observed; the
+Families: bad-input, check-mode, nothing-lost, rolling, lifecycle (one engine, --full-engine, default trixie; rolling on a
+3-host lab of its own, tests/reliability/rolling.py; lifecycle on fresh labs, lifecycle.py) and security, network, faults
+(every engine of --engines). Each case records what was done, what was expected and what was observed; the
 results replace this engine's section of docs/reliability.md. Exit status 1 if any case failed.
 
 Every subprocess gets an argv list; nothing goes through a shell.
@@ -335,6 +336,12 @@ def diff_snap(a, b):
     return out
 
 
+def naming(msgs: str, host: str, variable: str):
+    """The error line that names exactly `<host>: <variable>: …` (not a longer host or variable name), or None."""
+    m = re.search(rf"(?:^|\s){re.escape(host)}: {re.escape(variable)}: [^\n]*", msgs.replace("\\n", "\n"))
+    return m.group(0).strip() if m else None
+
+
 def bad_input(lab: Lab, res: Results):
     cases = yaml.safe_load((HERE / "bad_input.yml").read_text())
     before = lab.snapshot()
@@ -350,10 +357,10 @@ def bad_input(lab: Lab, res: Results):
                    f"plays started: {pr.plays}")
             expect(all(s.get("changed", 0) == 0 for s in pr.stats.values()), f"changed: {pr.stats}")
             msgs = " ".join(m for ms in pr.failed.values() for m in ms)
-            want = f"{c['expect']['host']}: {c['expect']['variable']}"
-            expect(want in msgs, f"no '{want}' in: {msgs[-400:] or pr.stderr[-400:]}")
-            line = next((ln for ln in re.split(r"\\n|\n", msgs) if want in ln), "")
-            return f"failed in preflight ({pr.seconds:.0f} s): {line[line.find(want):][:220]}"
+            want = f"{c['expect']['host']}: {c['expect']['variable']}: "
+            line = naming(msgs, c["expect"]["host"], c["expect"]["variable"])
+            expect(line, f"no line starting '{want}' in: {msgs[-400:] or pr.stderr[-400:]}")
+            return f"failed in preflight ({pr.seconds:.0f} s): {line[:220]}"
         res.case("bad-input", lab.engine, c["id"], c["what"],
                  f"fails in preflight naming '{c['expect']['host']}: {c['expect']['variable']}'; no host changed", one)
 
@@ -973,10 +980,27 @@ def faults(lab: Lab, res: Results, inv: Path):
         expect("Configure | Merge" in msgs or "restored" in msgs, f"unclear failure: {msgs[:300]}")
         how = "refused by dockerd --validate before install" if "restored" not in msgs else \
               "engine failed to start; previous file restored and engine restarted"
-        return f"{how}; daemon.json unchanged, engine active. Message: {msgs[:250]}"
+        # The engine went down and up: the sync service must follow it on its own and proxy rel-web (restart
+        # policy unless-stopped) again, so that docker2 reaches it without another rollout.
+        t0, sync, addr = time.time(), "", None
+        while time.time() - t0 < 60:
+            sync = lab.hx("docker1", ["systemctl", "is-active", "dockernet-ndp-sync"]).stdout.strip()
+            running = lab.hx("docker1", ["docker", "inspect", "-f", "{{.State.Running}}", "rel-web"]).stdout.strip()
+            if sync == "active" and running == "true":
+                addr = lab.ip6("docker1", "rel-web")
+                if lab.hx("docker2", ["docker", "exec", "rel-client", "ping", "-6", "-c", "1", "-W", "1",
+                                      addr]).returncode == 0:
+                    break
+            time.sleep(1)
+        else:
+            raise CaseFailed(f"after the rollback: sync service {sync}, rel-web {addr} not reachable from docker2 "
+                             "within 60 s")
+        return (f"{how}; daemon.json unchanged, engine active; sync service active and rel-web {addr} reachable from "
+                f"docker2 {time.time() - t0:.1f} s later. Message: {msgs[:250]}")
     res.case("faults", e, "engine-refuses-daemon-json", "site.yml --limit docker1 -e daemon_extra_settings="
              "{storage-driver: btrfs} (the lab's /var/lib/docker is ext4)",
-             "failure; previous daemon.json in place; engine running", refused)
+             "failure; previous daemon.json in place; engine running; the NDP sync service active again and a "
+             "container with a restart policy reachable from docker2 within 60 s, without Ansible", refused)
 
     def reboot():
         lab.outer(["restart", "-t", "10", f"{lab.name}-docker1"], check=True, timeout=120)
@@ -1065,7 +1089,8 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated: bookworm,trixie,forky")
     ap.add_argument("--full-engine", default="trixie",
                     help="engine that also runs bad-input, check-mode and nothing-lost (default trixie)")
-    ap.add_argument("--families", default="bad-input,check-mode,nothing-lost,security,network,faults")
+    ap.add_argument("--families",
+                    default="bad-input,check-mode,nothing-lost,security,network,faults,rolling,growth,lifecycle")
     ap.add_argument("--lab", default="rel", help="lab instance name (must start with rel)")
     ap.add_argument("--keep-lab", action="store_true", help="leave the last lab up")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/reliability.md")
@@ -1095,6 +1120,8 @@ def main(argv=None) -> int:
                          "engine runs with them", lambda: (seed(lab), "seeded")[1])
             if full and "bad-input" in fams:
                 bad_input(lab, res)
+                from prerequisites import missing_prerequisite  # beside this file, like rolling
+                missing_prerequisite(lab, res)
             rolled = check_mode_and_rollout(lab, res, inv, full and bool(fams & {"check-mode", "nothing-lost"}))
             if rolled and "security" in fams:
                 security(lab, res)
@@ -1113,6 +1140,16 @@ def main(argv=None) -> int:
         finally:
             if not a.keep_lab or engine != engines[-1]:
                 lab.down()
+        # growth leaves a rolled-out 3-host site up; rolling continues on it rather than on a lab of its own.
+        if full and "growth" in fams:
+            from growth import growth_family  # beside this file; it imports this module for the lab and runs
+            growth_family(res, a.lab, engine, keep="rolling" in fams or (a.keep_lab and engine == engines[-1]))
+        if full and "rolling" in fams:
+            from rolling import rolling_family  # beside this file, like growth
+            rolling_family(res, a.lab, engine, keep=a.keep_lab and engine == engines[-1], reuse="growth" in fams)
+        if full and "lifecycle" in fams:
+            from lifecycle import lifecycle_family  # beside this file, like rolling: removal, a host dropped
+            lifecycle_family(res, a.lab, engine, keep=a.keep_lab and engine == engines[-1])
         if not a.no_doc:
             write_doc(res, engine, lab.version, time.time() - t0)
     if not a.no_doc and any(r["engine"] == "static" for r in res.rows):

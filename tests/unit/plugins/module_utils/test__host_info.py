@@ -8,12 +8,16 @@ import json
 import pytest
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
+    current_container_prefix,
+    engine_networks,
     firewall_backend,
     interface_addresses,
     interface_names,
+    live_restore_configured,
     parse_engine_version,
     ra_interfaces,
 )
+from ansible_collections.dockernet.ipv6.tests.unit.engine_outputs import INSPECT_26_1, NETWORKS_28_5
 
 # `ip -j addr show` (iproute2 6.1) in a network namespace: lo, a veth with an address of finite lifetime (as
 # SLAAC makes them) and one with a static address.
@@ -95,3 +99,54 @@ def test_interface_addresses_keeps_ipv6_with_lengths_and_drops_failed_dad():
         'eth0': ['2001:db8:ab11::1/64', 'fe80::42:acff:fe1e:b01/64'],
         'dup0': [],
     }
+
+
+# What the daemon role writes for the book's docker1 (container prefix 2001:db8:ab11:0:8000::/66).
+ROLLED_OUT = json.dumps({
+    "ipv6": True, "fixed-cidr-v6": "2001:db8:ab11:0:8000::/67", "ip6tables": True,
+    "default-address-pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75},
+                              {"base": "172.17.0.0/16", "size": 16}],
+})
+
+
+@pytest.mark.parametrize("daemon_json, prefix", [
+    (ROLLED_OUT, "2001:db8:ab11:0:8000::/66"),
+    # Only one half of a prefix: a hand-made file, not a rollout's.
+    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67"}), None),
+    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67",
+                 "default-address-pools": [{"base": "2001:db8:ab11:0:c000::/67", "size": 75}]}), None),
+    # fixed-cidr-v6 as the upper half of its supernet cannot come from a rollout.
+    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:a000::/67",
+                 "default-address-pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}]}), None),
+    (json.dumps({"fixed-cidr-v6": "not a prefix"}), None),
+    (json.dumps({"fixed-cidr-v6": "::/0"}), None),
+    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67", "default-address-pools": "oops"}), None),
+    ("{broken", None),
+    ("", None),
+    (None, None),
+])
+def test_current_container_prefix(daemon_json, prefix):
+    assert current_container_prefix(daemon_json) == prefix
+
+
+@pytest.mark.parametrize("daemon_json, expected", [
+    (json.dumps({"live-restore": True}), True),
+    (json.dumps({"live-restore": "true"}), False),
+    (ROLLED_OUT, False),
+    (None, False),
+])
+def test_live_restore_configured(daemon_json, expected):
+    assert live_restore_configured(daemon_json) is expected
+
+
+def test_engine_networks_from_a_recorded_inspect():
+    assert engine_networks(INSPECT_26_1) == {
+        "bridge": {"enable_ipv6": True, "ipv6_subnets": ["2001:db8:ab11:0:8000::/67"], "containers": ["web-b"]},
+        "ipv6_bridge": {"enable_ipv6": True, "ipv6_subnets": ["2001:db8:ab11:0:4000::/68"], "containers": ["web-n"]},
+    }
+
+
+def test_engine_networks_of_the_list_endpoint_have_no_containers():
+    found = engine_networks(NETWORKS_28_5)
+    assert found["relc_back"] == {"enable_ipv6": True, "ipv6_subnets": ["fd17:e864:e155::/64"], "containers": []}
+    assert found["bridge"]["ipv6_subnets"] == [] and found["none"]["enable_ipv6"] is False

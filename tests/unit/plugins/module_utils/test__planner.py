@@ -687,9 +687,9 @@ def test_error_network_unknown_key_names_the_closest_key():
     network = dict(BOOK_NETWORK, ipv4_gatway="172.31.0.1", color="blue")
     assert errors(make_hostvars(2, site={"dockernet_networks": [network]})) == [
         "docker1: dockernet_networks[0].color: unknown key: dockernet.ipv6 reads no key of this name (the keys are "
-        "name, ipv6_prefix, ipv4_subnet, ipv4_gateway, internal, driver_options); correct its name or remove it",
+        "name, ipv6_prefix, slice_prefixlen, ipv4_subnet, ipv4_gateway, internal, driver_options); correct its name or remove it",
         "docker1: dockernet_networks[0].ipv4_gatway: unknown key: did you mean 'ipv4_gateway'? dockernet.ipv6 reads "
-        "no key of this name (the keys are name, ipv6_prefix, ipv4_subnet, ipv4_gateway, internal, driver_options)",
+        "no key of this name (the keys are name, ipv6_prefix, slice_prefixlen, ipv4_subnet, ipv4_gateway, internal, driver_options)",
     ]
 
 
