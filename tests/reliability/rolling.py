@@ -67,6 +67,15 @@ def start_workloads(lab: rel.Lab) -> dict:
         cid = lab.hx(h, ["docker", "run", "-d", "--name", WORKLOAD, "--restart", "unless-stopped", rel.BUSYBOX,
                          "sh", "-c", rel.HTTPD], check=True).stdout.strip()
         out[h] = (cid, lab.ip6(h, WORKLOAD))
+    # Measure only from the moment every container answers the prober's host: a container just started waits for
+    # its proxy entry (and, right after an engine restart, for the sync service to reconnect).
+    connect = "import socket, sys; socket.create_connection((sys.argv[1], %d), timeout=1).close()" % PORT
+    deadline = time.time() + 60
+    for h, (_cid, addr) in out.items():
+        while lab.hx("docker1", ["python3", "-c", connect, addr]).returncode != 0:
+            if time.time() > deadline:
+                raise rel.CaseFailed(f"{h}: [{addr}]:{PORT} does not answer docker1 within 60 s of docker run")
+            time.sleep(0.5)
     return out
 
 
