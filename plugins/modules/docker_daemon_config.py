@@ -19,7 +19,14 @@ description:
     refused file is never installed; the task fails with the engine's message.
   - Engines before 23.0 (Debian bookworm's 20.10) cannot validate; the file is installed unchecked and RV(validated)
     is V(false).
-  - The new file is written next to O(path) and moved into place atomically, owned by root with mode C(0644).
+  - The new file is written next to O(path) and moved into place atomically. When O(path) is a symbolic link, the
+    file it points to is written (the temporary file sits next to that file), so the link stays a link.
+  - An existing file keeps its owner, group and mode (a C(0600) file stays C(0600)), except that write permission for
+    others is taken away; a new file is owned by root with mode C(0644).
+  - Values that can hold credentials are shown as C(********) in RV(config), RV(previous), RV(recorded) and the diff.
+    They are C(http-proxy) and C(https-proxy) of C(proxies) (a proxy URL can carry a user and password), and
+    C(splunk-token) and C(logentries-token) of C(log-opts). The file holds the real values, and a change of a secret
+    alone is still a change.
   - The module does not restart the engine; the new file takes effect at the next start.
   - RV(previous) holds what the file was before the task; hand it to O(restore) to undo the change, for example when
     the engine refuses to start with the new file.
@@ -67,7 +74,15 @@ options:
       content:
         description:
           - The exact text of the file. Required when O(restore.existed=true).
+          - Secret values shown as C(********) (as RV(previous) returns them) are taken from O(restore.backup_file)
+            when that file holds this text with the real values; otherwise from the file as it is now, which puts
+            back the right value unless the earlier run changed that secret. A redacted secret that neither holds
+            fails the task.
         type: str
+      backup_file:
+        description:
+          - The backup that the earlier run kept with O(backup=true), as returned in RV(previous.backup_file).
+        type: path
   ipv6_address_pools:
     description:
       - The IPv6 pools of C(default-address-pools), in the order the engine is to try them; each is split into
@@ -130,7 +145,7 @@ options:
         before the first change. With O(ipv6_address_pools) the pools written and O(ipv6_address_pools_scope) are
         added to it as well, as the entries of C(default-address-pools) that are the task's own.
       - The record is written (root, mode C(0644), its directory created with mode C(0755)) only when it gains
-        something, and never in check mode.
+        something, and never in check mode. A record that holds a secret value (see above) gets mode C(0600).
       - Without this option nothing is recorded.
     type: path
   revert:
@@ -143,6 +158,15 @@ options:
         left as it is and RV(reverted) is V(false).
       - Mutually exclusive with O(settings), O(remove), O(restore), O(ipv6_address_pools) and
         O(ipv6_address_pools_scope).
+    type: bool
+    default: false
+  backup:
+    description:
+      - Before the file is changed, keep a copy of it next to O(path), named after it with a time stamp, with the
+        file's own mode.
+      - The copy's name is returned in RV(backup_file) and in RV(previous.backup_file), so that O(restore) can put
+        back secret values, which RV(previous) shows redacted.
+      - Nothing is copied in check mode, or when the file does not exist or does not change.
     type: bool
     default: false
   validate:
@@ -174,8 +198,9 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Enable IPv6 on the default bridge, keeping the other settings of daemon.json
+- name: Enable IPv6 on the default bridge, keeping the other settings of daemon.json and a copy of it
   dockernet.ipv6.docker_daemon_config:
+    backup: true
     settings:
       ipv6: true
       fixed-cidr-v6: 2001:db8:ab11:0:8000::/66
@@ -228,6 +253,7 @@ config:
     - The configuration the file holds after the task (predicted in check mode).
     - With O(restore), the restored file's configuration; empty when the file is removed or is not JSON.
     - With O(ipv6_address_pools), C(default-address-pools) as written, unless it stays absent.
+    - Secret values are shown as C(********).
   returned: always
   type: dict
   sample:
@@ -242,6 +268,7 @@ config:
 previous:
   description:
     - The file before the task, in the form O(restore) takes, to undo the task.
+    - Secret values are shown as C(********); O(restore) takes them from RV(previous.backup_file).
   returned: always
   type: dict
   contains:
@@ -251,10 +278,15 @@ previous:
       returned: always
       sample: true
     content:
-      description: The file's exact text; null when it did not exist.
+      description: The file's exact text, secret values shown as C(********); null when it did not exist.
       type: str
       returned: always
       sample: "{\n  \"log-driver\": \"json-file\"\n}\n"
+    backup_file:
+      description: The copy of the file kept with O(backup=true); null when none was made.
+      type: str
+      returned: always
+      sample: /etc/docker/daemon.json.2741.2026-12-02@06:10:41~
 validated:
   description:
     - Whether the engine checked the new file with C(dockerd --validate) and accepted it.
@@ -278,11 +310,17 @@ recorded:
   description:
     - What was added to O(original_record) by this task (predicted in check mode, where nothing is written), as
       the record's C(daemon) section holds it; empty when nothing was added.
+    - Secret values are shown as C(********).
   returned: always
   type: dict
   sample:
     ipv6: {present: false}
     ip6tables: {present: true, value: false}
+backup_file:
+  description: The copy of the file kept before it was changed, with O(backup=true).
+  returned: changed and O(backup=true) and the file existed
+  type: str
+  sample: /etc/docker/daemon.json.2741.2026-12-02@06:10:41~
 reverted:
   description: Whether O(revert) found something recorded to put back (whether or not the file still differed).
   returned: always
@@ -294,7 +332,9 @@ path:
   type: str
   sample: /etc/docker/daemon.json
 diff:
-  description: The file's text before and after (predicted in check mode); an absent file is an empty text.
+  description:
+    - The file's text before and after (predicted in check mode); an absent file is an empty text.
+    - Secret values are shown as C(********).
   returned: always
   type: dict
   contains:
@@ -321,6 +361,7 @@ diff:
 """
 
 import os
+import stat
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
@@ -334,6 +375,9 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
     plan_merge,
     plan_restore,
     previous,
+    redact_config,
+    redact_recorded,
+    secret_values,
     service_flags,
     supports_validate,
     validate_argv,
@@ -375,8 +419,9 @@ def flags_of_service(module, service):
     if systemctl is None:
         module.warn('systemctl not found: validating without the flags of %s' % service)
         return []
-    rc, out, err = module.run_command([systemctl, 'show', '-p', 'ExecStart', '--value', service],
-                                      environ_update=C_LOCALE)
+    rc, out, err = module.run_command(
+        [systemctl, 'show', '-p', 'ExecStart', '--value', service], environ_update=C_LOCALE
+    )
     if rc != 0:
         module.warn('Cannot read ExecStart of %s (%s): validating without its flags' % (service, err.strip()))
         return []
@@ -384,8 +429,9 @@ def flags_of_service(module, service):
 
 
 def write_temp(module, path, text):
-    """A new file next to ``path``, so that the final move is a rename on the same file system."""
-    directory = os.path.dirname(path) or '.'
+    """A new file next to the file ``path`` names (through a symbolic link), so that the final move is a rename on
+    the same file system."""
+    directory = os.path.dirname(os.path.realpath(path)) or '.'
     if not os.path.isdir(directory):
         module.fail_json(msg='Directory %s of %s does not exist; is the Docker engine installed?' % (directory, path))
     fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
@@ -407,19 +453,59 @@ def validate(module, dockerd, temp_path, path):
         # The caller's finally removes the temporary file.
         module.fail_json(
             msg='The Docker engine refuses the new %s, which was not installed: %s'
-                % (path, validation_message(err + '\n' + out, temp_path, path)),
-            validate_command=argv, rc=rc, stdout=out, stderr=err,
+            % (path, validation_message(err + '\n' + out, temp_path, path)),
+            validate_command=argv,
+            rc=rc,
+            stdout=out,
+            stderr=err,
         )
     return argv
 
 
 def install(module, temp_path, path):
-    module.atomic_move(temp_path, path)
-    # atomic_move keeps the old file's owner and mode; daemon.json is root's, readable by all.
-    module.set_mode_if_different(path, '0644', False)
+    """Move the temporary file onto the file ``path`` names: a symbolic link is written through, not replaced."""
+    target = os.path.realpath(path)
+    existed = os.path.exists(target)
+    # atomic_move gives the new file the old one's owner, group and mode.
+    module.atomic_move(temp_path, target)
+    if existed:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        if mode & stat.S_IWOTH:
+            module.set_mode_if_different(target, mode & ~stat.S_IWOTH, False)
+        return
+    module.set_mode_if_different(target, '0644', False)
     if os.geteuid() == 0:
-        module.set_owner_if_different(path, 'root', False)
-        module.set_group_if_different(path, 'root', False)
+        module.set_owner_if_different(target, 'root', False)
+        module.set_group_if_different(target, 'root', False)
+
+
+def keep_backup(module, path, before_text):
+    """A dated copy of the file about to change, with its mode and owner, when the backup option asks for one."""
+    if before_text is None or not module.params['backup']:
+        return None
+    try:
+        return module.backup_local(path)
+    except Exception as exc:
+        module.fail_json(msg='Cannot keep a backup of %s: %s; it was left untouched' % (path, to_native(exc)))
+
+
+def hide_secrets(module, *configs):
+    """Keep the secret values of ``configs`` out of everything the module returns, its arguments included."""
+    for config in configs:
+        for _where, value in secret_values(config):
+            module.no_log_values.update(secret_strings(value))
+
+
+def secret_strings(value):
+    # Ansible masks every occurrence of these strings in the result; a very short one would mangle all of it, and
+    # the values are redacted where the module reports the file anyway.
+    if isinstance(value, str):
+        return [value] if len(value) > 3 else []
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in secret_strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in secret_strings(item)]
+    return []
 
 
 def write_record(module, record_path, text):
@@ -429,6 +515,10 @@ def write_record(module, record_path, text):
         os.chmod(directory, 0o755)
     temp_path = write_temp(module, record_path, text)
     install(module, temp_path, record_path)
+    # The record keeps old values, secrets among them (a proxy's password): then it is root's alone.
+    recorded = parse_record(text, record_path)['daemon']
+    if redact_recorded(recorded) != recorded:
+        module.set_mode_if_different(record_path, '0600', False)
 
 
 def main() -> None:
@@ -437,23 +527,39 @@ def main() -> None:
             path=dict(type='path', default='/etc/docker/daemon.json'),
             settings=dict(type='dict'),
             remove=dict(type='list', elements='str'),
-            restore=dict(type='dict', options=dict(
-                existed=dict(type='bool', required=True),
-                content=dict(type='str'),
-            )),
-            ipv6_address_pools=dict(type='list', elements='dict', options=dict(
-                base=dict(type='str', required=True),
-                size=dict(type='int', required=True),
-            )),
+            restore=dict(
+                type='dict',
+                options=dict(
+                    existed=dict(type='bool', required=True),
+                    content=dict(type='str'),
+                    backup_file=dict(type='path'),
+                ),
+            ),
+            ipv6_address_pools=dict(
+                type='list',
+                elements='dict',
+                options=dict(
+                    base=dict(type='str', required=True),
+                    size=dict(type='int', required=True),
+                ),
+            ),
             ipv6_address_pools_scope=dict(type='list', elements='str', default=[]),
             original_record=dict(type='path'),
             revert=dict(type='bool', default=False),
+            backup=dict(type='bool', default=False),
             validate=dict(type='bool', default=True),
             service=dict(type='str', default='docker.service'),
         ),
-        mutually_exclusive=[('restore', 'settings'), ('restore', 'remove'), ('restore', 'ipv6_address_pools'),
-                            ('restore', 'ipv6_address_pools_scope'), ('revert', 'settings'), ('revert', 'remove'),
-                            ('revert', 'restore'), ('revert', 'ipv6_address_pools')],
+        mutually_exclusive=[
+            ('restore', 'settings'),
+            ('restore', 'remove'),
+            ('restore', 'ipv6_address_pools'),
+            ('restore', 'ipv6_address_pools_scope'),
+            ('revert', 'settings'),
+            ('revert', 'remove'),
+            ('revert', 'restore'),
+            ('revert', 'ipv6_address_pools'),
+        ],
         required_one_of=[('settings', 'remove', 'restore', 'ipv6_address_pools', 'revert')],
         required_if=[('revert', True, ('original_record',))],
         supports_check_mode=True,
@@ -462,10 +568,13 @@ def main() -> None:
     restore = module.params['restore']
     # Not required_by: that check sees the scope's default [] and would refuse every run without pools.
     if module.params['ipv6_address_pools_scope'] and module.params['ipv6_address_pools'] is None:
-        module.fail_json(msg='ipv6_address_pools_scope requires ipv6_address_pools (an empty list removes the pools '
-                             'inside the scope)')
+        module.fail_json(
+            msg='ipv6_address_pools_scope requires ipv6_address_pools (an empty list removes the pools '
+            'inside the scope)'
+        )
     if module.params['revert'] and module.params['ipv6_address_pools_scope']:
         module.fail_json(msg='parameters are mutually exclusive: revert|ipv6_address_pools_scope')
+    hide_secrets(module, module.params['settings'] or {})
     record_path = module.params['original_record']
     before_text = read_text(module, path)
     record_text = read_text(module, record_path) if record_path else None
@@ -478,19 +587,42 @@ def main() -> None:
             reverted = bool(record['daemon'])
             plan = plan_revert(before_text, record, path)
         elif restore is not None:
-            plan = plan_restore(before_text, restore['existed'], restore['content'], path)
+            backup_path = restore['backup_file']
+            plan = plan_restore(
+                before_text,
+                restore['existed'],
+                restore['content'],
+                path,
+                backup_text=read_text(module, backup_path) if backup_path else None,
+                backup_path=backup_path,
+            )
         else:
-            plan = plan_merge(before_text, module.params['settings'] or {}, module.params['remove'] or [], path,
-                              address_pools=module.params['ipv6_address_pools'],
-                              address_pools_scope=module.params['ipv6_address_pools_scope'])
+            plan = plan_merge(
+                before_text,
+                module.params['settings'] or {},
+                module.params['remove'] or [],
+                path,
+                address_pools=module.params['ipv6_address_pools'],
+                address_pools_scope=module.params['ipv6_address_pools_scope'],
+            )
         if record is not None and not module.params['revert'] and restore is None:
-            new_record = record_change(record, parse_config(before_text, path), plan.config,
-                                       module.params['ipv6_address_pools'], module.params['ipv6_address_pools_scope'])
+            new_record = record_change(
+                record,
+                parse_config(before_text, path),
+                plan.config,
+                module.params['ipv6_address_pools'],
+                module.params['ipv6_address_pools_scope'],
+            )
             if new_record != record:
                 recorded = {key: value for key, value in new_record['daemon'].items() if key not in record['daemon']}
                 new_record_text = render_record(new_record)
     except (DaemonConfigError, RecordError) as exc:
         module.fail_json(msg=str(exc), path=path)
+    try:
+        before_config = parse_config(before_text, path)
+    except DaemonConfigError:
+        before_config = {}
+    hide_secrets(module, plan.config, before_config)
 
     record_changed = new_record_text != record_text
     if record_changed and not module.check_mode:
@@ -501,6 +633,7 @@ def main() -> None:
     version = engine_version(module, dockerd)
     validated = False
     validate_command = []
+    backup_file = None
     if plan.changed and plan.after_text is not None:
         temp_path = write_temp(module, path, plan.after_text)
         try:
@@ -508,31 +641,38 @@ def main() -> None:
                 if dockerd is None:
                     module.warn('dockerd not found: %s is installed without validation' % path)
                 elif not supports_validate(version):
-                    module.warn('Docker engine %s cannot validate a configuration (23.0 and later can): %s is '
-                                'installed without validation' % (version or '(unknown version)', path))
+                    module.warn(
+                        'Docker engine %s cannot validate a configuration (23.0 and later can): %s is '
+                        'installed without validation' % (version or '(unknown version)', path)
+                    )
                 else:
                     validate_command = validate(module, dockerd, temp_path, path)
                     validated = True
             if not module.check_mode:
+                backup_file = keep_backup(module, path, before_text)
                 install(module, temp_path, path)
         finally:
             if os.path.exists(temp_path):
                 os.unlink(temp_path)
     elif plan.changed and not module.check_mode:
-        os.unlink(path)
+        backup_file = keep_backup(module, path, before_text)
+        os.unlink(os.path.realpath(path))
 
-    module.exit_json(
+    result = dict(
         changed=plan.changed or record_changed,
-        recorded=recorded,
+        recorded=redact_recorded(recorded),
         reverted=reverted,
         path=path,
-        config=plan.config,
-        previous=previous(before_text),
+        config=redact_config(plan.config),
+        previous=dict(previous(before_text), backup_file=backup_file),
         validated=validated,
         engine_version=version,
         validate_command=validate_command,
         diff=diff(plan, path),
     )
+    if backup_file:
+        result['backup_file'] = backup_file
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

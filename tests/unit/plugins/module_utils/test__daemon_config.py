@@ -7,7 +7,8 @@ import ipaddress
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _daemon_config as dc
@@ -24,16 +25,20 @@ OWNED = {'ipv6': True, 'fixed-cidr-v6': '2001:db8:ab11:0:8000::/66', 'ip6tables'
 
 # --- parse_config
 
+
 @pytest.mark.parametrize('text', [None, '', '  \n'])
 def test_absent_or_blank_file_is_empty(text):
     assert dc.parse_config(text, PATH) == {}
 
 
-@pytest.mark.parametrize('text, words', [
-    ('{"ipv6": true,}', ['/etc/docker/daemon.json is not valid JSON', 'left untouched']),
-    ('["ipv6"]', ['/etc/docker/daemon.json holds a JSON list', 'left untouched']),
-    ('"ipv6"', ['holds a JSON str']),
-])
+@pytest.mark.parametrize(
+    'text, words',
+    [
+        ('{"ipv6": true,}', ['/etc/docker/daemon.json is not valid JSON', 'left untouched']),
+        ('["ipv6"]', ['/etc/docker/daemon.json holds a JSON list', 'left untouched']),
+        ('"ipv6"', ['holds a JSON str']),
+    ],
+)
 def test_unusable_file_names_the_file(text, words):
     with pytest.raises(dc.DaemonConfigError) as info:
         dc.parse_config(text, PATH)
@@ -42,6 +47,7 @@ def test_unusable_file_names_the_file(text, words):
 
 
 # --- merge and plan_merge
+
 
 def test_merge_keeps_other_keys_and_their_order():
     plan = dc.plan_merge(USER_FILE, OWNED, [], PATH)
@@ -73,9 +79,17 @@ def test_key_order_of_settings_does_not_matter_when_present():
     assert not dc.plan_merge(before, OWNED, [], PATH).changed
 
 
-@pytest.mark.parametrize('current, wanted', [
-    (1, True), (0, False), (True, 1), ('true', True), (1.0, 1), ({'a': 1}, {'a': True}),
-])
+@pytest.mark.parametrize(
+    'current, wanted',
+    [
+        (1, True),
+        (0, False),
+        (True, 1),
+        ('true', True),
+        (1.0, 1),
+        ({'a': 1}, {'a': True}),
+    ],
+)
 def test_json_types_differ_even_when_python_equal(current, wanted):
     plan = dc.plan_merge(dc.render({'debug': current}), {'debug': wanted}, [], PATH)
     assert plan.changed
@@ -123,11 +137,18 @@ def test_unicode_is_written_as_is():
 
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
 configs = st.dictionaries(st.text(min_size=1, max_size=8), json_values, max_size=6)
 
+# Generation time depends on the machine's load, not on the code under test.
+not_timed = hypothesis_settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
+
+@not_timed
 @given(current=configs, settings=configs, remove=st.lists(st.text(min_size=1, max_size=8), max_size=3))
 def test_merge_properties(current, settings, remove):
     remove = [key for key in remove if key not in settings]
@@ -165,35 +186,74 @@ ENGINE_V4 = [
 ]
 
 
-@pytest.mark.parametrize('current, pools, scope, expected', [
-    pytest.param(None, [OURS], [], ENGINE_V4 + [OURS], id='absent key: engine IPv4 pools, then ours'),
-    pytest.param([], [OURS], [SITE], ENGINE_V4 + [OURS], id='empty list means engine pools too'),
-    pytest.param([CUSTOM_V4], [OURS], [SITE], [CUSTOM_V4, OURS], id='custom IPv4 kept, no engine pools added'),
-    pytest.param([CUSTOM_V4, OURS_OLD], [OURS], [SITE], [CUSTOM_V4, OURS], id='old pool inside scope replaced'),
-    pytest.param([CUSTOM_V4, FOREIGN_V6, OURS_OLD], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6],
-                 id='foreign IPv6 kept, after ours'),
-    pytest.param([FOREIGN_V6, CUSTOM_V4, SIBLING_V6, CUSTOM_V4_B], [OURS], [SITE],
-                 [CUSTOM_V4, CUSTOM_V4_B, OURS, FOREIGN_V6, SIBLING_V6],
-                 id='IPv4 first, then ours, then foreign IPv6, each in file order'),
-    pytest.param([CUSTOM_V4, OURS_OLD], [OURS], [], [CUSTOM_V4, OURS, OURS_OLD],
-                 id='without scope an old pool is foreign'),
-    pytest.param([CUSTOM_V4, OURS], [OURS], [], [CUSTOM_V4, OURS], id='wanted pool outside scope not doubled'),
-    pytest.param([CUSTOM_V4, OURS, FOREIGN_V6], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6], id='idempotent'),
-    pytest.param([CUSTOM_V4, FOREIGN_V6, OURS], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6],
-                 id='ours moved ahead of foreign IPv6'),
-    pytest.param([CUSTOM_V4], [OURS_SECOND, OURS], [SITE], [CUSTOM_V4, OURS_SECOND, OURS],
-                 id='several pools in the given order'),
-    pytest.param([CUSTOM_V4, {'base': '2001:db8:ab11:0:9000::1/68', 'size': 80}], [OURS], [SITE],
-                 [CUSTOM_V4, OURS], id='old pool with host bits inside scope replaced'),
-    pytest.param([CUSTOM_V4, OURS_OLD, FOREIGN_V6], [], [SITE], [CUSTOM_V4, FOREIGN_V6],
-                 id='no pools with a scope removes ours, keeps the rest'),
-    pytest.param(None, [], [SITE], None, id='absent key with nothing to add stays absent'),
-    pytest.param([], [], [SITE], [], id='empty list with nothing to add stays empty'),
-    pytest.param([CUSTOM_V4, SIBLING_V6], [OURS], ['2001:db8:ab10::/44'], [CUSTOM_V4, OURS],
-                 id='scope wider than the pools'),
-    pytest.param([{'base': '2001:db8:ab11::/48', 'size': 64}], [OURS], [SITE],
-                 [OURS, {'base': '2001:db8:ab11::/48', 'size': 64}], id='a pool containing the scope is not inside it'),
-])
+@pytest.mark.parametrize(
+    'current, pools, scope, expected',
+    [
+        pytest.param(None, [OURS], [], ENGINE_V4 + [OURS], id='absent key: engine IPv4 pools, then ours'),
+        pytest.param([], [OURS], [SITE], ENGINE_V4 + [OURS], id='empty list means engine pools too'),
+        pytest.param([CUSTOM_V4], [OURS], [SITE], [CUSTOM_V4, OURS], id='custom IPv4 kept, no engine pools added'),
+        pytest.param([CUSTOM_V4, OURS_OLD], [OURS], [SITE], [CUSTOM_V4, OURS], id='old pool inside scope replaced'),
+        pytest.param(
+            [CUSTOM_V4, FOREIGN_V6, OURS_OLD],
+            [OURS],
+            [SITE],
+            [CUSTOM_V4, OURS, FOREIGN_V6],
+            id='foreign IPv6 kept, after ours',
+        ),
+        pytest.param(
+            [FOREIGN_V6, CUSTOM_V4, SIBLING_V6, CUSTOM_V4_B],
+            [OURS],
+            [SITE],
+            [CUSTOM_V4, CUSTOM_V4_B, OURS, FOREIGN_V6, SIBLING_V6],
+            id='IPv4 first, then ours, then foreign IPv6, each in file order',
+        ),
+        pytest.param(
+            [CUSTOM_V4, OURS_OLD], [OURS], [], [CUSTOM_V4, OURS, OURS_OLD], id='without scope an old pool is foreign'
+        ),
+        pytest.param([CUSTOM_V4, OURS], [OURS], [], [CUSTOM_V4, OURS], id='wanted pool outside scope not doubled'),
+        pytest.param([CUSTOM_V4, OURS, FOREIGN_V6], [OURS], [SITE], [CUSTOM_V4, OURS, FOREIGN_V6], id='idempotent'),
+        pytest.param(
+            [CUSTOM_V4, FOREIGN_V6, OURS],
+            [OURS],
+            [SITE],
+            [CUSTOM_V4, OURS, FOREIGN_V6],
+            id='ours moved ahead of foreign IPv6',
+        ),
+        pytest.param(
+            [CUSTOM_V4],
+            [OURS_SECOND, OURS],
+            [SITE],
+            [CUSTOM_V4, OURS_SECOND, OURS],
+            id='several pools in the given order',
+        ),
+        pytest.param(
+            [CUSTOM_V4, {'base': '2001:db8:ab11:0:9000::1/68', 'size': 80}],
+            [OURS],
+            [SITE],
+            [CUSTOM_V4, OURS],
+            id='old pool with host bits inside scope replaced',
+        ),
+        pytest.param(
+            [CUSTOM_V4, OURS_OLD, FOREIGN_V6],
+            [],
+            [SITE],
+            [CUSTOM_V4, FOREIGN_V6],
+            id='no pools with a scope removes ours, keeps the rest',
+        ),
+        pytest.param(None, [], [SITE], None, id='absent key with nothing to add stays absent'),
+        pytest.param([], [], [SITE], [], id='empty list with nothing to add stays empty'),
+        pytest.param(
+            [CUSTOM_V4, SIBLING_V6], [OURS], ['2001:db8:ab10::/44'], [CUSTOM_V4, OURS], id='scope wider than the pools'
+        ),
+        pytest.param(
+            [{'base': '2001:db8:ab11::/48', 'size': 64}],
+            [OURS],
+            [SITE],
+            [OURS, {'base': '2001:db8:ab11::/48', 'size': 64}],
+            id='a pool containing the scope is not inside it',
+        ),
+    ],
+)
 def test_merge_address_pools(current, pools, scope, expected):
     assert dc.merge_address_pools(current, pools, scope, PATH) == expected
 
@@ -204,10 +264,13 @@ def test_engine_pools_are_copies():
     assert dc.ENGINE_IPV4_ADDRESS_POOLS[0] == {'base': '172.17.0.0/16', 'size': 16}
 
 
-@pytest.mark.parametrize('written', [
-    {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80},
-    {'base': '2001:0db8:ab11:0000:a000:0000:0000:0000/67', 'size': 80},
-])
+@pytest.mark.parametrize(
+    'written',
+    [
+        {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80},
+        {'base': '2001:0db8:ab11:0000:a000:0000:0000:0000/67', 'size': 80},
+    ],
+)
 def test_wanted_pool_is_matched_by_meaning_and_kept_as_written(written):
     merged = dc.merge_address_pools([CUSTOM_V4, written], [OURS], [SITE], PATH)
     assert merged == [CUSTOM_V4, written]
@@ -217,26 +280,35 @@ def test_wanted_pool_is_matched_by_meaning_and_kept_as_written(written):
     assert plan.after_text == before
 
 
-@pytest.mark.parametrize('pools, scope, words', [
-    ([{'base': 'fd00::/130', 'size': 140}], [], ["ipv6_address_pools[0].base: 'fd00::/130' is not an IPv6 prefix"]),
-    ([{'base': 'not-a-prefix', 'size': 80}], [], ["ipv6_address_pools[0].base: 'not-a-prefix'"]),
-    ([OURS, {'base': '10.0.0.0/8', 'size': 24}], [], ['ipv6_address_pools[1].base: 10.0.0.0/8 is an IPv4 prefix']),
-    ([{'base': '2001:db8::1/64', 'size': 80}], [], ['ipv6_address_pools[0].base', 'has host bits set']),
-    ([{'base': 64, 'size': 80}], [], ['ipv6_address_pools[0].base: 64 is not an IPv6 prefix']),
-    ([{'base': '2001:db8::/64', 'size': 64}], [], ['ipv6_address_pools[0]: size 64 must be a prefix length longer '
-                                                   'than the base 2001:db8::/64']),
-    ([{'base': '2001:db8::/64', 'size': 48}], [], ['ipv6_address_pools[0]: size 48']),
-    ([{'base': '2001:db8::/64', 'size': 129}], [], ['ipv6_address_pools[0]: size 129', 'at most 128']),
-    ([{'base': '2001:db8::/64', 'size': True}], [], ['ipv6_address_pools[0]: size True']),
-    ([{'base': '2001:db8::/64', 'size': '80'}], [], ["ipv6_address_pools[0]: size '80'"]),
-    ([{'base': '2001:db8::/64'}], [], ['ipv6_address_pools[0]:', 'exactly the keys base and size']),
-    ([{'base': '2001:db8::/64', 'size': 80, 'scope': 'x'}], [], ['ipv6_address_pools[0]:', 'exactly the keys']),
-    ([OURS, {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80}], [],
-     ['ipv6_address_pools[1]: 2001:db8:ab11:0:a000::/67 size 80 is listed twice']),
-    ([OURS], ['2001:db8:ab11::/64', 'bogus'], ["ipv6_address_pools_scope[1]: 'bogus' is not an IPv6 prefix"]),
-    ([OURS], ['192.0.2.0/24'], ['ipv6_address_pools_scope[0]: 192.0.2.0/24 is an IPv4 prefix']),
-    ([], ['2001:db8:ab11::1/64'], ['ipv6_address_pools_scope[0]', 'has host bits set']),
-])
+@pytest.mark.parametrize(
+    'pools, scope, words',
+    [
+        ([{'base': 'fd00::/130', 'size': 140}], [], ["ipv6_address_pools[0].base: 'fd00::/130' is not an IPv6 prefix"]),
+        ([{'base': 'not-a-prefix', 'size': 80}], [], ["ipv6_address_pools[0].base: 'not-a-prefix'"]),
+        ([OURS, {'base': '10.0.0.0/8', 'size': 24}], [], ['ipv6_address_pools[1].base: 10.0.0.0/8 is an IPv4 prefix']),
+        ([{'base': '2001:db8::1/64', 'size': 80}], [], ['ipv6_address_pools[0].base', 'has host bits set']),
+        ([{'base': 64, 'size': 80}], [], ['ipv6_address_pools[0].base: 64 is not an IPv6 prefix']),
+        (
+            [{'base': '2001:db8::/64', 'size': 64}],
+            [],
+            ['ipv6_address_pools[0]: size 64 must be a prefix length longer than the base 2001:db8::/64'],
+        ),
+        ([{'base': '2001:db8::/64', 'size': 48}], [], ['ipv6_address_pools[0]: size 48']),
+        ([{'base': '2001:db8::/64', 'size': 129}], [], ['ipv6_address_pools[0]: size 129', 'at most 128']),
+        ([{'base': '2001:db8::/64', 'size': True}], [], ['ipv6_address_pools[0]: size True']),
+        ([{'base': '2001:db8::/64', 'size': '80'}], [], ["ipv6_address_pools[0]: size '80'"]),
+        ([{'base': '2001:db8::/64'}], [], ['ipv6_address_pools[0]:', 'exactly the keys base and size']),
+        ([{'base': '2001:db8::/64', 'size': 80, 'scope': 'x'}], [], ['ipv6_address_pools[0]:', 'exactly the keys']),
+        (
+            [OURS, {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80}],
+            [],
+            ['ipv6_address_pools[1]: 2001:db8:ab11:0:a000::/67 size 80 is listed twice'],
+        ),
+        ([OURS], ['2001:db8:ab11::/64', 'bogus'], ["ipv6_address_pools_scope[1]: 'bogus' is not an IPv6 prefix"]),
+        ([OURS], ['192.0.2.0/24'], ['ipv6_address_pools_scope[0]: 192.0.2.0/24 is an IPv4 prefix']),
+        ([], ['2001:db8:ab11::1/64'], ['ipv6_address_pools_scope[0]', 'has host bits set']),
+    ],
+)
 def test_bad_option_is_named(pools, scope, words):
     with pytest.raises(dc.DaemonConfigError) as info:
         dc.merge_address_pools([CUSTOM_V4], pools, scope, PATH)
@@ -244,19 +316,24 @@ def test_bad_option_is_named(pools, scope, words):
         assert word in str(info.value)
 
 
-@pytest.mark.parametrize('current, words', [
-    ({'base': '10.0.0.0/8', 'size': 24}, ['default-address-pools holds a JSON dict, not a list of pools']),
-    ('10.0.0.0/8', ['default-address-pools holds a JSON str']),
-    ([CUSTOM_V4, '10.0.0.0/8'], ['default-address-pools[1] "10.0.0.0/8" is not an object with base and size']),
-    ([CUSTOM_V4, {'base': '10.0.0.0/8'}], ['default-address-pools[1] {"base": "10.0.0.0/8"} is not an object']),
-    ([{'base': '10.0.0.0/33', 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
-    ([{'base': None, 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
-    ([{'base': '10.0.0.0/8', 'size': '24'}], ['default-address-pools[0] {"base": "10.0.0.0/8", "size": "24"} has a '
-                                              'size']),
-    ([{'base': '10.0.0.0/8', 'size': 4}], ['default-address-pools[0]', 'has a size']),
-    ([{'base': 'fd00::/48', 'size': 129}], ['default-address-pools[0]', 'between the base\'s and 128']),
-    ([{'base': '10.0.0.0/8', 'size': 24.0}], ['default-address-pools[0]', 'has a size']),
-])
+@pytest.mark.parametrize(
+    'current, words',
+    [
+        ({'base': '10.0.0.0/8', 'size': 24}, ['default-address-pools holds a JSON dict, not a list of pools']),
+        ('10.0.0.0/8', ['default-address-pools holds a JSON str']),
+        ([CUSTOM_V4, '10.0.0.0/8'], ['default-address-pools[1] "10.0.0.0/8" is not an object with base and size']),
+        ([CUSTOM_V4, {'base': '10.0.0.0/8'}], ['default-address-pools[1] {"base": "10.0.0.0/8"} is not an object']),
+        ([{'base': '10.0.0.0/33', 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
+        ([{'base': None, 'size': 24}], ['default-address-pools[0]', 'has a base that is not a prefix']),
+        (
+            [{'base': '10.0.0.0/8', 'size': '24'}],
+            ['default-address-pools[0] {"base": "10.0.0.0/8", "size": "24"} has a size'],
+        ),
+        ([{'base': '10.0.0.0/8', 'size': 4}], ['default-address-pools[0]', 'has a size']),
+        ([{'base': 'fd00::/48', 'size': 129}], ['default-address-pools[0]', 'between the base\'s and 128']),
+        ([{'base': '10.0.0.0/8', 'size': 24.0}], ['default-address-pools[0]', 'has a size']),
+    ],
+)
 def test_malformed_pools_in_file_name_the_file(current, words):
     for pools in ([OURS], []):
         with pytest.raises(dc.DaemonConfigError) as info:
@@ -284,8 +361,11 @@ def test_pools_key_stays_in_place_beside_settings():
     plan = dc.plan_merge(before, OWNED, ['debug'], PATH, address_pools=[OURS], address_pools_scope=[SITE])
     assert plan.changed
     assert list(plan.config.items()) == [
-        ('log-driver', 'local'), ('default-address-pools', [CUSTOM_V4, OURS]),
-        ('ipv6', True), ('fixed-cidr-v6', '2001:db8:ab11:0:8000::/66'), ('ip6tables', True),
+        ('log-driver', 'local'),
+        ('default-address-pools', [CUSTOM_V4, OURS]),
+        ('ipv6', True),
+        ('fixed-cidr-v6', '2001:db8:ab11:0:8000::/66'),
+        ('ip6tables', True),
     ]
     diff = dc.diff(plan, PATH)
     assert '9000::/68' in diff['before'] and '9000::/68' not in diff['after']
@@ -305,20 +385,27 @@ def test_pools_unused_leave_the_key_alone():
     assert dc.plan_merge(before, {'ipv6': False}, [], PATH).config['default-address-pools'] == [{'base': 'garbage'}]
 
 
-@pytest.mark.parametrize('settings, remove', [
-    ({'default-address-pools': [CUSTOM_V4]}, []),
-    ({}, ['default-address-pools']),
-])
+@pytest.mark.parametrize(
+    'settings, remove',
+    [
+        ({'default-address-pools': [CUSTOM_V4]}, []),
+        ({}, ['default-address-pools']),
+    ],
+)
 def test_pools_key_cannot_also_be_set_or_removed(settings, remove):
     with pytest.raises(dc.DaemonConfigError, match='default-address-pools is managed by ipv6_address_pools'):
         dc.plan_merge(None, settings, remove, PATH, address_pools=[OURS])
 
 
-v4_entries = st.builds(lambda second, size: {'base': '10.%d.0.0/16' % second, 'size': size},
-                       st.integers(0, 255), st.integers(16, 28))
+v4_entries = st.builds(
+    lambda second, size: {'base': '10.%d.0.0/16' % second, 'size': size}, st.integers(0, 255), st.integers(16, 28)
+)
 # Canonical spelling, as the module writes a pool it adds.
-v6_entries = st.builds(lambda block, size: dc.pool_entry(ipaddress.ip_network('2001:db8:%x::/48' % block), size),
-                       st.integers(0, 0xffff), st.integers(49, 80))
+v6_entries = st.builds(
+    lambda block, size: dc.pool_entry(ipaddress.ip_network('2001:db8:%x::/48' % block), size),
+    st.integers(0, 0xFFFF),
+    st.integers(49, 80),
+)
 
 
 @given(current=st.lists(v4_entries | v6_entries, max_size=8), pools=st.lists(v6_entries, max_size=3, unique_by=str))
@@ -330,14 +417,18 @@ def test_merge_address_pools_properties(current, pools):
         return
     ipv4 = [entry for entry in merged if '.' in entry['base']]
     assert ipv4 == ([entry for entry in current if '.' in entry['base']] if current else ENGINE_V4)
-    assert merged[len(ipv4):len(ipv4) + len(pools)] == pools
-    foreign = [entry for entry in current if ':' in entry['base'] and entry not in pools
-               and not ipaddress.ip_network(entry['base']).subnet_of(scope)]
-    assert merged[len(ipv4) + len(pools):] == foreign
+    assert merged[len(ipv4) : len(ipv4) + len(pools)] == pools
+    foreign = [
+        entry
+        for entry in current
+        if ':' in entry['base'] and entry not in pools and not ipaddress.ip_network(entry['base']).subnet_of(scope)
+    ]
+    assert merged[len(ipv4) + len(pools) :] == foreign
     assert dc.merge_address_pools(merged, pools, [str(scope)], PATH) == merged
 
 
 # --- restore
+
 
 def test_restore_existing_text_exactly():
     after_merge = dc.plan_merge(USER_FILE, OWNED, [], PATH).after_text
@@ -382,35 +473,48 @@ def test_diff_marks_absent_files():
 
 # --- engine and service
 
-@pytest.mark.parametrize('text, version, can_validate', [
-    ('Docker version 20.10.24+dfsg1, build 297e128\n', '20.10.24', False),
-    ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5', True),
-    ('Docker version 28.5.2+dfsg1, build 89c5e8f\n', '28.5.2', True),
-    ('Docker version 23.0.0, build e92dd87\n', '23.0.0', True),
-    ('Docker version 22.06.0-beta.0, build 1234\n', '22.06.0', False),
-    ('dockerd: command not found', None, False),
-])
+
+@pytest.mark.parametrize(
+    'text, version, can_validate',
+    [
+        ('Docker version 20.10.24+dfsg1, build 297e128\n', '20.10.24', False),
+        ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5', True),
+        ('Docker version 28.5.2+dfsg1, build 89c5e8f\n', '28.5.2', True),
+        ('Docker version 23.0.0, build e92dd87\n', '23.0.0', True),
+        ('Docker version 22.06.0-beta.0, build 1234\n', '22.06.0', False),
+        ('dockerd: command not found', None, False),
+    ],
+)
 def test_engine_version(text, version, can_validate):
     assert dc.parse_engine_version(text) == version
     assert dc.supports_validate(version) is can_validate
 
 
-@pytest.mark.parametrize('exec_start, flags', [
-    # Debian docker.io (bookworm, trixie, forky)
-    ('{ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS ; ignore_errors=no ; '
-     'start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }',
-     ['-H', 'fd://']),
-    # docker-ce
-    ('{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ; '
-     'ignore_errors=no ; start_time=[Thu 2025-01-02 10:00:00 UTC] ; pid=812 ; code=(null) ; status=0/0 }',
-     ['-H', 'fd://', '--containerd=/run/containerd/containerd.sock']),
-    # a drop-in that points at another file, or sets hosts twice
-    ('{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd --config-file /srv/d.json -H unix:///run/a.sock '
-     '--config-file=/x.json ${EXTRA} ; ignore_errors=no }',
-     ['-H', 'unix:///run/a.sock']),
-    ('{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd ; ignore_errors=no }', []),
-    ('', []),
-])
+@pytest.mark.parametrize(
+    'exec_start, flags',
+    [
+        # Debian docker.io (bookworm, trixie, forky)
+        (
+            '{ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS ; ignore_errors=no ; '
+            'start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }',
+            ['-H', 'fd://'],
+        ),
+        # docker-ce
+        (
+            '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ; '
+            'ignore_errors=no ; start_time=[Thu 2025-01-02 10:00:00 UTC] ; pid=812 ; code=(null) ; status=0/0 }',
+            ['-H', 'fd://', '--containerd=/run/containerd/containerd.sock'],
+        ),
+        # a drop-in that points at another file, or sets hosts twice
+        (
+            '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd --config-file /srv/d.json -H unix:///run/a.sock '
+            '--config-file=/x.json ${EXTRA} ; ignore_errors=no }',
+            ['-H', 'unix:///run/a.sock'],
+        ),
+        ('{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd ; ignore_errors=no }', []),
+        ('', []),
+    ],
+)
 def test_service_flags(exec_start, flags):
     assert dc.service_flags(exec_start) == flags
 
@@ -418,11 +522,172 @@ def test_service_flags(exec_start, flags):
 def test_validate_argv_and_message():
     tmp = '/etc/docker/.daemon.json.x1.tmp'
     assert dc.validate_argv('/usr/sbin/dockerd', ['-H', 'fd://'], tmp) == [
-        '/usr/sbin/dockerd', '--validate', '-H', 'fd://', '--config-file', tmp]
-    output = ('unable to configure the Docker daemon with file %s: the following directives are specified both as '
-              'a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///run/x.sock])\n'
-              % tmp)
+        '/usr/sbin/dockerd',
+        '--validate',
+        '-H',
+        'fd://',
+        '--config-file',
+        tmp,
+    ]
+    output = (
+        'unable to configure the Docker daemon with file %s: the following directives are specified both as '
+        'a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///run/x.sock])\n' % tmp
+    )
     message = dc.validation_message(output, tmp, PATH)
     assert tmp not in message
     assert message.startswith('unable to configure the Docker daemon with file /etc/docker/daemon.json: ')
     assert dc.validation_message('\n', tmp, PATH) == 'dockerd --validate failed without a message'
+
+
+# --- secrets
+
+PASSWORD = 'pa55-w0rd'
+PROXY = 'http://builder:%s@proxy.example:3128' % PASSWORD
+TOKEN = '1a2b3c4d-5e6f-splunk-token'
+SECRET_FILE = """{
+    "log-driver": "splunk",
+    "log-opts": {"splunk-token": "%s", "splunk-url": "https://splunk.example:8088"},
+    "proxies": {
+        "http-proxy": "%s",
+        "https-proxy": "%s",
+        "no-proxy": "localhost,.example"
+    }
+}
+""" % (TOKEN, PROXY, PROXY)
+
+
+@pytest.mark.parametrize(
+    'config, secret_places',
+    [
+        (
+            {'proxies': {'http-proxy': PROXY, 'https-proxy': PROXY, 'no-proxy': 'localhost'}},
+            [('proxies', 'http-proxy'), ('proxies', 'https-proxy')],
+        ),
+        (
+            {'log-opts': {'splunk-token': TOKEN, 'splunk-url': 'https://s', 'max-size': '10m'}},
+            [('log-opts', 'splunk-token')],
+        ),
+        ({'log-opts': {'logentries-token': TOKEN}}, [('log-opts', 'logentries-token')]),
+        # Not an object: dockerd refuses it, but whatever it holds is hidden as a whole.
+        ({'proxies': PROXY}, [('proxies', None)]),
+        # Nothing to hide in an empty value, in other keys, or in keys of the same name elsewhere.
+        ({'proxies': {'http-proxy': '', 'no-proxy': 'x'}}, []),
+        ({'http-proxy': PROXY, 'registry-mirrors': ['https://m.example'], 'log-opts': {'max-size': '10m'}}, []),
+    ],
+)
+def test_which_values_are_secret(config, secret_places):
+    assert [where for where, _value in dc.secret_values(config)] == secret_places
+
+
+def test_redact_config_hides_secrets_and_keeps_the_rest():
+    config = json.loads(SECRET_FILE)
+    redacted = dc.redact_config(config)
+    assert redacted['proxies'] == {
+        'http-proxy': dc.REDACTED,
+        'https-proxy': dc.REDACTED,
+        'no-proxy': 'localhost,.example',
+    }
+    assert redacted['log-opts'] == {'splunk-token': dc.REDACTED, 'splunk-url': 'https://splunk.example:8088'}
+    assert redacted['log-driver'] == 'splunk'
+    # The configuration itself is left alone: the file is written with the real values.
+    assert config['proxies']['http-proxy'] == PROXY
+
+
+def test_redact_text_keeps_the_formatting():
+    redacted = dc.redact_text(SECRET_FILE)
+    assert PASSWORD not in redacted and TOKEN not in redacted
+    assert redacted == SECRET_FILE.replace(json.dumps(PROXY), '"********"').replace(json.dumps(TOKEN), '"********"')
+
+
+@pytest.mark.parametrize(
+    'text',
+    [
+        # An escape the module would not write, a number, a secret also used as a non-secret value.
+        '{"proxies": {"http-proxy": "http:\\/\\/u:%s@p:3128"}}' % PASSWORD,
+        '{"proxies": {"http-proxy": 31280000}}',
+        '{"labels": ["%s"], "proxies": {"http-proxy": "%s"}}' % (PROXY, PROXY),
+    ],
+)
+def test_redact_text_rewrites_when_the_secret_cannot_be_replaced_in_place(text):
+    redacted = dc.redact_text(text)
+    assert json.loads(redacted)['proxies']['http-proxy'] == dc.REDACTED
+    assert redacted == dc.render(dc.redact_config(json.loads(text)))
+
+
+@pytest.mark.parametrize('text', [None, '', '{"proxies": ', '["x"]', USER_FILE])
+def test_redact_text_leaves_texts_without_secrets(text):
+    assert dc.redact_text(text) == text
+
+
+@not_timed
+@given(
+    st.dictionaries(
+        st.sampled_from(['http-proxy', 'https-proxy', 'no-proxy']), st.text(min_size=1, max_size=30), min_size=1
+    )
+)
+def test_no_secret_survives_redaction(proxies):
+    text = dc.render({'ipv6': True, 'proxies': proxies})
+    redacted = json.loads(dc.redact_text(text))
+    for key, value in proxies.items():
+        if key == 'no-proxy':
+            assert redacted['proxies'][key] == value
+        else:
+            assert redacted['proxies'][key] == dc.REDACTED
+
+
+def test_a_new_secret_is_a_change_that_the_diff_does_not_show():
+    new_proxy = PROXY.replace(PASSWORD, 'n3w-pa55')
+    plan = dc.plan_merge(SECRET_FILE, {'proxies': {'http-proxy': new_proxy}}, [], PATH)
+    assert plan.changed
+    diff = dc.diff(plan, PATH)
+    for shown in (diff['before'], diff['after']):
+        assert PASSWORD not in shown and 'n3w-pa55' not in shown and TOKEN not in shown
+        assert '"http-proxy": "********"' in shown
+    # The file gets the real value.
+    assert json.loads(plan.after_text)['proxies']['http-proxy'] == new_proxy
+    assert not dc.plan_merge(plan.after_text, {'proxies': {'http-proxy': new_proxy}}, [], PATH).changed
+
+
+def test_previous_hides_secrets():
+    undo = dc.previous(SECRET_FILE)
+    assert undo['existed'] and PASSWORD not in undo['content'] and TOKEN not in undo['content']
+
+
+def test_restore_takes_secrets_from_the_backup():
+    new_proxy = PROXY.replace(PASSWORD, 'n3w-pa55')
+    changed = dc.plan_merge(SECRET_FILE, {'proxies': {'http-proxy': new_proxy}, 'ipv6': True}, [], PATH)
+    undo = dc.previous(SECRET_FILE)
+    plan = dc.plan_restore(changed.after_text, True, undo['content'], PATH, backup_text=SECRET_FILE, backup_path='b')
+    assert plan.after_text == SECRET_FILE
+    assert plan.config['proxies']['http-proxy'] == PROXY
+
+
+def test_restore_without_backup_keeps_the_secrets_the_file_holds():
+    changed = dc.plan_merge(SECRET_FILE, {'ipv6': True}, [], PATH)
+    undo = dc.previous(SECRET_FILE)
+    # A backup of another text is not used.
+    plan = dc.plan_restore(changed.after_text, True, undo['content'], PATH, backup_text=USER_FILE, backup_path='b')
+    assert plan.after_text == SECRET_FILE
+    assert dc.plan_restore(SECRET_FILE, True, undo['content'], PATH).changed is False
+
+
+def test_restore_refuses_a_redacted_secret_it_cannot_find():
+    undo = dc.previous(SECRET_FILE)
+    with pytest.raises(
+        dc.DaemonConfigError,
+        match='of log-opts.splunk-token redacted, and neither /etc/docker/daemon.json nor the backup b holds it',
+    ):
+        dc.plan_restore('{"ipv6": true}\n', True, undo['content'], PATH, backup_text=None, backup_path='b')
+
+
+def test_redact_recorded():
+    recorded = {
+        'proxies': {'present': True, 'value': {'http-proxy': PROXY, 'no-proxy': 'x'}},
+        'ipv6': {'present': False},
+        'ip6tables': {'present': True, 'value': False},
+    }
+    assert dc.redact_recorded(recorded) == {
+        'proxies': {'present': True, 'value': {'http-proxy': dc.REDACTED, 'no-proxy': 'x'}},
+        'ipv6': {'present': False},
+        'ip6tables': {'present': True, 'value': False},
+    }
