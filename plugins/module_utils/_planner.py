@@ -85,6 +85,8 @@ ROLLOUT_VARIABLES = (
     "dockernet_install_prerequisites",
     "dockernet_serial",
     "dockernet_max_fail_percentage",
+    "dockernet_rollout_lock_timeout",
+    "dockernet_rollout_lock_break",
 )
 # Set by playbooks/preflight.yml on every host (the planner's gathered inputs are in HOST_VARIABLES).
 PREFLIGHT_VARIABLES = ("dockernet_ra_interfaces", "dockernet_plan")
@@ -124,6 +126,8 @@ LINK_LOCAL = "fe80::/10"
 _NOT_ROUTABLE = (
     ("::/128", "the unspecified address", "the unspecified address"),
     ("::1/128", "the loopback address", "the loopback address"),
+    # The rest of ::/96 held the IPv4-compatible addresses, deprecated since RFC 4291 and never routed.
+    ("::/96", "IPv4-compatible addresses, which are deprecated", "an IPv4-compatible address, which is deprecated"),
     ("::ffff:0:0/96", "IPv4-mapped addresses", "an IPv4-mapped address"),
     (LINK_LOCAL, "link-local addresses, which are never forwarded", "a link-local address, which is never forwarded"),
     ("ff00::/8", "multicast addresses", "a multicast address"),
@@ -218,7 +222,7 @@ class _Host:
     engine: t.Any
     engine_text: t.Any
     forward_policy: str = "drop"
-    current: t.Optional["_Current"] = None
+    current: t.Optional[_Current] = None
 
 
 @dataclass(frozen=True)
@@ -252,9 +256,9 @@ class _Claim:
 class _Points:
     """Single addresses that no prefix may contain (host LAN addresses, gateways), sorted for bisect."""
 
-    values: t.List[int]
-    labels: t.List[str]
-    owners: t.List[t.Optional[str]]
+    values: list[int]
+    labels: list[str]
+    owners: list[t.Optional[str]]
 
 
 def require_netaddr() -> None:
@@ -291,8 +295,8 @@ def _read_site_value(
     host_names: t.Sequence[str],
     values: t.Sequence[t.Any],
     meanings: t.Sequence[t.Any],
-    issues: t.List[PlanIssue],
-) -> t.Tuple[t.Any, str]:
+    issues: list[PlanIssue],
+) -> tuple[t.Any, str]:
     """The value most hosts carry (the first one seen on a tie), and the first host carrying it.
 
     Values are compared by their meanings (see _SITE_MEANINGS), so that '2001:DB8::/64' equals '2001:db8::/64'
@@ -300,9 +304,9 @@ def _read_site_value(
     host_vars file is named, not the whole group. Only a few distinct meanings are tracked: a site-wide variable
     normally has one.
     """
-    distinct: t.List[t.Any] = []
-    counts: t.List[int] = []
-    holders: t.List[int] = []
+    distinct: list[t.Any] = []
+    counts: list[int] = []
+    holders: list[int] = []
     for index, meaning in enumerate(meanings):
         for position, known in enumerate(distinct):
             if meaning == known:
@@ -331,15 +335,15 @@ def _read_site_value(
 
 def read_inputs(
     host_names: t.Sequence[str], hostvars: t.Mapping[str, t.Mapping[str, t.Any]]
-) -> t.Tuple[SiteInput, t.List[HostInput], t.List[PlanIssue]]:
+) -> tuple[SiteInput, list[HostInput], list[PlanIssue]]:
     """Read the planner's variables from Ansible-style hostvars for the given hosts, in this order.
 
     Returns the site-wide input, one HostInput per host found, and the problems met while reading
     (hosts missing from hostvars, site-wide variables that differ between hosts).
     """
-    issues: t.List[PlanIssue] = []
-    present: t.List[str] = []
-    per_host_vars: t.List[t.Mapping[str, t.Any]] = []
+    issues: list[PlanIssue] = []
+    present: list[str] = []
+    per_host_vars: list[t.Mapping[str, t.Any]] = []
     for name in host_names:
         if name in hostvars:
             present.append(name)
@@ -362,8 +366,8 @@ def read_inputs(
     ]
     if not present:
         return SiteInput(), hosts, issues
-    site_values: t.Dict[str, t.Any] = {}
-    origin: t.Dict[str, str] = {}
+    site_values: dict[str, t.Any] = {}
+    origin: dict[str, str] = {}
     for variable in SITE_VARIABLES:
         values = [_variable(host_vars, variable) for host_vars in per_host_vars]
         meanings = _meanings(values, _SITE_MEANINGS[variable], _SiteContext(site_values, len(present)))
@@ -395,7 +399,7 @@ def _family(version: int) -> str:
     return f"IPv{version}"
 
 
-def parse_prefix(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[str]]:
+def parse_prefix(value: t.Any, version: int = 6) -> tuple[t.Any, t.Optional[str]]:
     """Parse a prefix such as 2001:db8:ab11::/64 (version 6) or 172.31.0.0/24 (version 4)."""
     example = "2001:db8:ab11::/64" if version == 6 else "172.31.0.0/24"
     if not isinstance(value, str):
@@ -414,7 +418,7 @@ def parse_prefix(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[st
     return prefix, None
 
 
-def parse_address(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[str]]:
+def parse_address(value: t.Any, version: int = 6) -> tuple[t.Any, t.Optional[str]]:
     """Parse a single address such as 2001:db8:ab11::1 (version 6) or 172.31.0.1 (version 4)."""
     example = "2001:db8:ab11::1" if version == 6 else "172.31.0.1"
     if not isinstance(value, str):
@@ -431,7 +435,7 @@ def parse_address(value: t.Any, version: int = 6) -> t.Tuple[t.Any, t.Optional[s
     return address, None
 
 
-def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> t.Tuple[t.Optional[int], t.Optional[str]]:
+def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[t.Optional[int], t.Optional[str]]:
     """Parse a prefix length, an integer (or a string of digits, as templating may give) in [minimum, maximum]."""
     if isinstance(value, bool):
         number = None
@@ -448,7 +452,7 @@ def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> t.Tuple[t.Optio
     return number, None
 
 
-def parse_engine_version(value: t.Any) -> t.Tuple[t.Optional[t.Tuple[int, int]], t.Optional[str]]:
+def parse_engine_version(value: t.Any) -> tuple[t.Optional[tuple[int, int]], t.Optional[str]]:
     """Parse a Docker Engine version such as '28.5.2' or '26.1.5+dfsg1' into (major, minor)."""
     match = _ENGINE_VERSION_RE.match(value) if isinstance(value, str) else None
     if match is None:
@@ -567,9 +571,9 @@ def _masquerade_meaning(value: t.Any, context: _SiteContext) -> t.Any:
 
 def _meanings(
     values: t.Sequence[t.Any], meaning: t.Callable[[t.Any, _SiteContext], t.Any], context: _SiteContext
-) -> t.List[t.Any]:
+) -> list[t.Any]:
     """The meaning of every host's value, worked out once per distinct value: most hosts share the group's."""
-    known: t.List[t.Tuple[t.Any, t.Any]] = []
+    known: list[tuple[t.Any, t.Any]] = []
     meanings = []
     for value in values:
         for raw, worked_out in known:
@@ -587,7 +591,7 @@ def _meanings(
 # Per site-wide variable, what a value means once defaults are filled in and spellings made canonical. A default
 # that depends on another variable (the slice length on the LAN prefix, masquerading on the mode) is taken from the
 # value chosen for the site, so that a host is reported for its own variable only.
-_SITE_MEANINGS: t.Dict[str, t.Callable[[t.Any, _SiteContext], t.Any]] = {
+_SITE_MEANINGS: dict[str, t.Callable[[t.Any, _SiteContext], t.Any]] = {
     VAR_MODE: _mode_meaning,
     VAR_LAN_PREFIX: lambda value, context: _prefix_meaning(value),
     VAR_GATEWAYS: lambda value, context: _set_meaning(value, _address_meaning),
@@ -601,7 +605,9 @@ _SITE_MEANINGS: t.Dict[str, t.Callable[[t.Any, _SiteContext], t.Any]] = {
     VAR_POOL_PREFIXLEN: lambda value, context: None if value is None else _prefixlen_meaning(value),
     VAR_ALLOWED_SOURCES: lambda value, context: _set_meaning(value, _prefix_meaning),
     VAR_MASQUERADE_OUTSIDE: _masquerade_meaning,
-    VAR_RENUMBER: lambda value, context: False if value is None else value if isinstance(value, bool) else _Unparsed(value),
+    VAR_RENUMBER: lambda value, context: (
+        False if value is None else value if isinstance(value, bool) else _Unparsed(value)
+    ),
 }
 
 
@@ -624,7 +630,7 @@ def _unknown_name(kind: str, name: str, known: t.Sequence[str], listed: str, com
     return f"unknown {kind}: {nobody}; correct its name or remove it"
 
 
-def _unknown_variables(host_vars: t.Mapping[str, t.Any]) -> t.List[str]:
+def _unknown_variables(host_vars: t.Mapping[str, t.Any]) -> list[str]:
     return sorted(
         name
         for name in host_vars
@@ -636,10 +642,10 @@ def _unknown_variables(host_vars: t.Mapping[str, t.Any]) -> t.List[str]:
 
 
 def _check_variable_names(
-    host_names: t.Sequence[str], per_host_vars: t.Sequence[t.Mapping[str, t.Any]], issues: t.List[PlanIssue]
+    host_names: t.Sequence[str], per_host_vars: t.Sequence[t.Mapping[str, t.Any]], issues: list[PlanIssue]
 ) -> None:
     """Report every dockernet_* variable nobody reads: once when every host has it (group_vars), else per host."""
-    holders: t.Dict[str, t.List[str]] = {}
+    holders: dict[str, list[str]] = {}
     for name, host_vars in zip(host_names, per_host_vars):
         for variable in _unknown_variables(host_vars):
             holders.setdefault(variable, []).append(name)
@@ -659,7 +665,7 @@ def _check_variable_names(
 
 
 @functools.lru_cache(maxsize=1)
-def _not_routable_ranges() -> t.Tuple[t.Tuple[int, int, str, str, str], ...]:
+def _not_routable_ranges() -> tuple[tuple[int, int, str, str, str], ...]:
     ranges = []
     for text, covers, is_one in _NOT_ROUTABLE:
         special = IPNetwork(text)
@@ -667,7 +673,7 @@ def _not_routable_ranges() -> t.Tuple[t.Tuple[int, int, str, str, str], ...]:
     return tuple(ranges)
 
 
-def _not_routable(first: int, last: int, allow_link_local: bool = False) -> t.Optional[t.Tuple[str, str, str]]:
+def _not_routable(first: int, last: int, allow_link_local: bool = False) -> t.Optional[tuple[str, str, str]]:
     """The never-routed range that [first, last] overlaps, if any: (range, what a prefix covers, what an address is)."""
     for special_first, special_last, text, covers, is_one in _not_routable_ranges():
         if allow_link_local and text == LINK_LOCAL:
@@ -696,7 +702,7 @@ def _not_routable_address(address: t.Any, fix: str, allow_link_local: bool = Fal
 # ---------------------------------------------------------------------------------------------------
 
 
-def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> t.Optional[str]:
+def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: list[PlanIssue]) -> t.Optional[str]:
     mode = MODE_NDP_PROXY if site.mode is None else site.mode
     if mode in MODES:
         return t.cast(str, mode)
@@ -706,7 +712,7 @@ def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[
     return None
 
 
-def _lan_prefixlen_bounds(mode: t.Optional[str]) -> t.Tuple[int, int]:
+def _lan_prefixlen_bounds(mode: t.Optional[str]) -> tuple[int, int]:
     if mode in LAN_PREFIXLEN_BOUNDS:
         return LAN_PREFIXLEN_BOUNDS[t.cast(str, mode)]
     # An unknown mode is reported already: hold the prefix only to what every mode allows.
@@ -731,7 +737,7 @@ def _lan_prefixlen_problem(prefix: t.Any, mode: t.Optional[str]) -> t.Optional[s
 
 
 def _parse_lan_prefix(
-    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: list[PlanIssue]
 ) -> t.Any:
     host = origin(VAR_LAN_PREFIX)
     if site.lan_prefix is None:
@@ -748,7 +754,7 @@ def _parse_lan_prefix(
     return prefix
 
 
-def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> t.List[t.Any]:
+def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: list[PlanIssue]) -> list[t.Any]:
     if site.gateways is None:
         return []
     host = origin(VAR_GATEWAYS)
@@ -777,7 +783,7 @@ def _parse_slice_prefixlen(
     lan_prefix: t.Any,
     host_count: int,
     origin: t.Callable[[str], str],
-    issues: t.List[PlanIssue],
+    issues: list[PlanIssue],
 ) -> t.Optional[int]:
     if site.slice_prefixlen is None:
         # Only ndp_proxy mode slices the LAN; a routed LAN may be too small for slices.
@@ -802,8 +808,8 @@ def _parse_slice_prefixlen(
 
 
 def _parse_pool(
-    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
-) -> t.Tuple[t.Any, t.Optional[int]]:
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: list[PlanIssue]
+) -> tuple[t.Any, t.Optional[int]]:
     pool = None
     if site.container_pool is not None:
         pool, problem = parse_prefix(site.container_pool)
@@ -830,9 +836,7 @@ def _parse_pool(
     return pool, prefixlen
 
 
-def _parse_pool_prefixlen(
-    site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
-) -> t.Optional[int]:
+def _parse_pool_prefixlen(site: SiteInput, origin: t.Callable[[str], str], issues: list[PlanIssue]) -> t.Optional[int]:
     """The length of the networks taken from each host's address pool; None means the per-host default."""
     if site.pool_prefixlen is None:
         return None
@@ -842,9 +846,7 @@ def _parse_pool_prefixlen(
     return prefixlen
 
 
-def _parse_allowed_sources(
-    site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
-) -> t.List[t.Any]:
+def _parse_allowed_sources(site: SiteInput, origin: t.Callable[[str], str], issues: list[PlanIssue]) -> list[t.Any]:
     if site.allowed_sources is None:
         return []
     host = origin(VAR_ALLOWED_SOURCES)
@@ -875,7 +877,7 @@ def _parse_allowed_sources(
     return sources
 
 
-def _parse_renumber(site: SiteInput, origin: t.Callable[[str], str], issues: t.List[PlanIssue]) -> bool:
+def _parse_renumber(site: SiteInput, origin: t.Callable[[str], str], issues: list[PlanIssue]) -> bool:
     """Whether this run may move hosts off the prefixes and slices of earlier rollouts (default: keep them)."""
     if site.renumber is None or isinstance(site.renumber, bool):
         return bool(site.renumber)
@@ -886,7 +888,7 @@ def _parse_renumber(site: SiteInput, origin: t.Callable[[str], str], issues: t.L
 
 
 def _parse_masquerade_outside(
-    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: t.List[PlanIssue]
+    site: SiteInput, mode: t.Optional[str], origin: t.Callable[[str], str], issues: list[PlanIssue]
 ) -> bool:
     """Whether traffic from containers to addresses outside the site is masqueraded.
 
@@ -914,8 +916,8 @@ def _parse_masquerade_outside(
 
 
 def _parse_network_ipv4(
-    entry: t.Mapping[str, t.Any], where: str, host: str, issues: t.List[PlanIssue]
-) -> t.Tuple[t.Optional[str], t.Optional[str]]:
+    entry: t.Mapping[str, t.Any], where: str, host: str, issues: list[PlanIssue]
+) -> tuple[t.Optional[str], t.Optional[str]]:
     subnet = gateway = None
     if entry.get("ipv4_subnet") is not None:
         subnet, problem = parse_prefix(entry["ipv4_subnet"], version=4)
@@ -971,7 +973,7 @@ def _network_slice_problem(prefix: t.Any, slice_prefixlen: int, host_count: int)
 
 
 def _parse_network(
-    index: int, entry: t.Any, host_count: int, host: str, issues: t.List[PlanIssue]
+    index: int, entry: t.Any, host_count: int, host: str, issues: list[PlanIssue]
 ) -> t.Optional[_Network]:
     where = f"{VAR_NETWORKS}[{index}]"
     if not isinstance(entry, t.Mapping):
@@ -1003,8 +1005,14 @@ def _parse_network(
             entry["slice_prefixlen"], prefix.prefixlen + ceil_log2(host_count), MAX_NETWORK_SLICE_PREFIXLEN
         )
         if problem:
-            issues.append(PlanIssue(host, f"{where}.slice_prefixlen", f"{problem} (a slice for each of {host_count} "
-                                    f"hosts in {prefix}, with room for a gateway and a container)"))
+            issues.append(
+                PlanIssue(
+                    host,
+                    f"{where}.slice_prefixlen",
+                    f"{problem} (a slice for each of {host_count} "
+                    f"hosts in {prefix}, with room for a gateway and a container)",
+                )
+            )
     ipv4_subnet, ipv4_gateway = _parse_network_ipv4(entry, where, host, issues)
     internal = entry.get("internal", False)
     if not isinstance(internal, bool):
@@ -1034,8 +1042,8 @@ def _parse_network(
 
 
 def _parse_networks(
-    site: SiteInput, host_count: int, origin: t.Callable[[str], str], issues: t.List[PlanIssue]
-) -> t.List[_Network]:
+    site: SiteInput, host_count: int, origin: t.Callable[[str], str], issues: list[PlanIssue]
+) -> list[_Network]:
     if site.networks is None:
         return []
     host = origin(VAR_NETWORKS)
@@ -1045,7 +1053,7 @@ def _parse_networks(
     networks = []
     # Keyed by the name in lower case: names that differ only in case are two networks to the engine, but a
     # mistyped name to whoever reads the inventory or attaches a container.
-    seen: t.Dict[str, t.Tuple[int, str]] = {}
+    seen: dict[str, tuple[int, str]] = {}
     for index, entry in enumerate(site.networks):
         name = entry.get("name") if isinstance(entry, t.Mapping) else None
         if isinstance(name, str) and name:
@@ -1058,7 +1066,7 @@ def _parse_networks(
 
 
 def _check_duplicate_name(
-    name: str, index: int, seen: t.Dict[str, t.Tuple[int, str]], host: str, issues: t.List[PlanIssue]
+    name: str, index: int, seen: dict[str, tuple[int, str]], host: str, issues: list[PlanIssue]
 ) -> None:
     key = name.casefold()
     if key not in seen:
@@ -1075,7 +1083,7 @@ def _check_duplicate_name(
     issues.append(PlanIssue(host, f"{VAR_NETWORKS}[{index}].name", problem))
 
 
-def _check_ipv4_subnets(networks: t.Sequence[_Network], host: str, issues: t.List[PlanIssue]) -> None:
+def _check_ipv4_subnets(networks: t.Sequence[_Network], host: str, issues: list[PlanIssue]) -> None:
     """Every host creates every network, so two networks on overlapping IPv4 subnets, or one on docker0's, fail
     on every host: the engine refuses a subnet that overlaps one in use."""
     docker0 = IPNetwork(DOCKER0_IPV4_SUBNET)
@@ -1095,7 +1103,7 @@ def _check_ipv4_subnets(networks: t.Sequence[_Network], host: str, issues: t.Lis
                     f"{VAR_NETWORKS}[{network.index}].ipv4_subnet {network.ipv4_subnet}",
                 )
             )
-    blamed: t.Set[str] = set()
+    blamed: set[str] = set()
     for earlier, later in _overlapping_pairs(claims):
         # Blame the network later in the list (docker0 counts as first), naming the one it collides with.
         blamed_claim, other = (later, earlier) if later.order > earlier.order else (earlier, later)
@@ -1120,7 +1128,7 @@ def _check_ipv4_subnets(networks: t.Sequence[_Network], host: str, issues: t.Lis
 # ---------------------------------------------------------------------------------------------------
 
 
-def _parse_interface(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[str]:
+def _parse_interface(host: HostInput, issues: list[PlanIssue]) -> t.Optional[str]:
     if host.lan_interface is None:
         issues.append(PlanIssue(host.name, VAR_LAN_INTERFACE, "required variable is not set"))
         return None
@@ -1144,7 +1152,7 @@ def _parse_interface(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[s
     return interface
 
 
-def _interface_addresses(host: HostInput, issues: t.List[PlanIssue]) -> t.Optional[t.Dict[str, t.List[t.Any]]]:
+def _interface_addresses(host: HostInput, issues: list[PlanIssue]) -> t.Optional[dict[str, list[t.Any]]]:
     """The gathered IPv6 addresses per interface (None when not gathered); entries that are not IPv6 are skipped."""
     gathered = host.host_addresses
     if gathered is None:
@@ -1162,7 +1170,7 @@ def _interface_addresses(host: HostInput, issues: t.List[PlanIssue]) -> t.Option
             )
         )
         return None
-    addresses: t.Dict[str, t.List[t.Any]] = {}
+    addresses: dict[str, list[t.Any]] = {}
     for interface, values in gathered.items():
         parsed = [parse_address(str(value).split("/", 1)[0]) for value in values]
         addresses[str(interface)] = [address for address, problem in parsed if problem is None]
@@ -1170,7 +1178,7 @@ def _interface_addresses(host: HostInput, issues: t.List[PlanIssue]) -> t.Option
 
 
 def _check_address_on_interface(
-    host: HostInput, interface: str, address: t.Any, addresses: t.Mapping[str, t.List[t.Any]], issues: t.List[PlanIssue]
+    host: HostInput, interface: str, address: t.Any, addresses: t.Mapping[str, list[t.Any]], issues: list[PlanIssue]
 ) -> None:
     """With the addresses gathered, the LAN address must be one the LAN interface really has."""
     existing = host.host_interfaces
@@ -1190,7 +1198,7 @@ def _check_address_on_interface(
     )
 
 
-def _parse_lan_address(host: HostInput, lan_prefix: t.Any, issues: t.List[PlanIssue]) -> t.Any:
+def _parse_lan_address(host: HostInput, lan_prefix: t.Any, issues: list[PlanIssue]) -> t.Any:
     if host.lan_address is None:
         issues.append(PlanIssue(host.name, VAR_LAN_ADDRESS, "required variable is not set"))
         return None
@@ -1213,7 +1221,7 @@ def _parse_lan_address(host: HostInput, lan_prefix: t.Any, issues: t.List[PlanIs
     return address
 
 
-def _parse_override(host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: t.List[PlanIssue]) -> t.Any:
+def _parse_override(host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: list[PlanIssue]) -> t.Any:
     if host.container_prefix is None:
         return None
     override, problem = parse_prefix(host.container_prefix)
@@ -1236,7 +1244,7 @@ def _parse_override(host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, i
 
 
 def _parse_host(
-    index: int, host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: t.List[PlanIssue]
+    index: int, host: HostInput, mode: t.Optional[str], lan_prefix: t.Any, issues: list[PlanIssue]
 ) -> _Host:
     interface = _parse_interface(host, issues)
     address = _parse_lan_address(host, lan_prefix, issues)
@@ -1261,16 +1269,21 @@ def _parse_host(
         )
         forward_policy = FORWARD_POLICIES[0]
     return _Host(
-        index, host.name, interface, address, override, engine, host.engine_version, forward_policy,
+        index,
+        host.name,
+        interface,
+        address,
+        override,
+        engine,
+        host.engine_version,
+        forward_policy,
         _parse_current(host.current),
     )
 
 
-def _check_duplicate_addresses(
-    hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any], issues: t.List[PlanIssue]
-) -> None:
+def _check_duplicate_addresses(hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any], issues: list[PlanIssue]) -> None:
     gateway_values = {int(gateway) for gateway in gateways}
-    owners: t.Dict[int, str] = {}
+    owners: dict[int, str] = {}
     for host in hosts:
         if host.lan_address is None:
             continue
@@ -1301,7 +1314,7 @@ def _check_duplicate_addresses(
 
 
 def _points(hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any]) -> _Points:
-    labelled: t.List[t.Tuple[int, str, t.Optional[str]]] = [
+    labelled: list[tuple[int, str, t.Optional[str]]] = [
         (int(host.lan_address), f"{host.name}'s {VAR_LAN_ADDRESS} {host.lan_address}", host.name)
         for host in hosts
         if host.lan_address is not None
@@ -1319,7 +1332,7 @@ def _point_inside(points: _Points, first: int, last: int) -> t.Optional[int]:
     return None
 
 
-def _overlapping_pairs(claims: t.Iterable[_Claim]) -> t.Iterator[t.Tuple[_Claim, _Claim]]:
+def _overlapping_pairs(claims: t.Iterable[_Claim]) -> t.Iterator[tuple[_Claim, _Claim]]:
     """Yield (earlier, later) for every claim that overlaps one that starts before it.
 
     Sorting by (first, -last) and keeping the claim that reaches furthest finds, for every claim that
@@ -1335,9 +1348,9 @@ def _overlapping_pairs(claims: t.Iterable[_Claim]) -> t.Iterator[t.Tuple[_Claim,
             reach = claim
 
 
-def _merged_intervals(intervals: t.Iterable[t.Tuple[int, int]]) -> t.Tuple[t.List[int], t.List[int]]:
-    starts: t.List[int] = []
-    ends: t.List[int] = []
+def _merged_intervals(intervals: t.Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
     for first, last in sorted(intervals):
         if starts and first <= ends[-1] + 1:
             ends[-1] = max(ends[-1], last)
@@ -1348,8 +1361,8 @@ def _merged_intervals(intervals: t.Iterable[t.Tuple[int, int]]) -> t.Tuple[t.Lis
 
 
 def allocate_slices(
-    regions: t.Sequence[t.Tuple[int, int]], prefixlen: int, count: int, blocked: t.Iterable[t.Tuple[int, int]]
-) -> t.List[int]:
+    regions: t.Sequence[tuple[int, int]], prefixlen: int, count: int, blocked: t.Iterable[tuple[int, int]]
+) -> list[int]:
     """First addresses of up to `count` aligned blocks of /prefixlen, taken in order from the regions.
 
     Regions are (first, last) integer ranges aligned to the block size; a block that overlaps any blocked
@@ -1357,7 +1370,7 @@ def allocate_slices(
     """
     size = 1 << (128 - prefixlen)
     starts, ends = _merged_intervals(blocked)
-    taken: t.List[int] = []
+    taken: list[int] = []
     for region_first, region_last in regions:
         position = region_first
         while len(taken) < count and position + size - 1 <= region_last:
@@ -1379,9 +1392,9 @@ def allocate_slices(
 class _CurrentNetwork:
     """A network as the host's engine has it: its IPv6 subnets, whether IPv6 is on, the attached containers."""
 
-    subnets: t.Tuple[t.Any, ...]
+    subnets: tuple[t.Any, ...]
     enable_ipv6: bool
-    containers: t.Tuple[str, ...]
+    containers: tuple[str, ...]
 
     @property
     def subnet(self) -> t.Any:
@@ -1402,9 +1415,9 @@ def _parse_current(value: t.Any) -> t.Optional[_Current]:
     if not isinstance(value, t.Mapping):
         return None
     prefix, problem = parse_prefix(value.get("container_prefix"))
-    networks: t.Dict[str, _CurrentNetwork] = {}
+    networks: dict[str, _CurrentNetwork] = {}
     raw_networks = value.get("networks")
-    for name, raw in (raw_networks.items() if isinstance(raw_networks, t.Mapping) else ()):
+    for name, raw in raw_networks.items() if isinstance(raw_networks, t.Mapping) else ():
         if not isinstance(raw, t.Mapping):
             continue
         subnets = []
@@ -1444,16 +1457,16 @@ def _keep_current_prefixes(
     explicit_prefixlen: t.Optional[int],
     explicit_variable: str,
     points: _Points,
-    blocked: t.Sequence[t.Tuple[int, int]],
-) -> t.Tuple[t.Dict[str, t.Any], t.Dict[str, str]]:
+    blocked: t.Sequence[tuple[int, int]],
+) -> tuple[dict[str, t.Any], dict[str, str]]:
     """Container prefixes of earlier rollouts that stay valid, and why each of the others cannot stay.
 
     A prefix stays while it lies inside the site's range (the LAN prefix, or the routed pool), holds no host
     address or gateway, overlaps no override or prefix kept before it, and has the length the inventory sets (an
     unset length keeps whatever length the host has: the default changes with the number of hosts).
     """
-    kept: t.Dict[str, t.Any] = {}
-    refused: t.Dict[str, str] = {}
+    kept: dict[str, t.Any] = {}
+    refused: dict[str, str] = {}
     taken = list(blocked)
     for host in hosts:
         prefix = _current_prefix(host)
@@ -1474,7 +1487,7 @@ def _keep_current_prefixes(
 
 
 def _report_refused(
-    hosts: t.Sequence[_Host], refused: t.Mapping[str, str], planned: t.Mapping[str, t.Any], issues: t.List[PlanIssue]
+    hosts: t.Sequence[_Host], refused: t.Mapping[str, str], planned: t.Mapping[str, t.Any], issues: list[PlanIssue]
 ) -> None:
     for host in hosts:
         if host.name in refused:
@@ -1496,7 +1509,7 @@ def _report_refused(
 # ---------------------------------------------------------------------------------------------------
 
 
-def _check_overrides(hosts: t.Sequence[_Host], points: _Points, issues: t.List[PlanIssue]) -> None:
+def _check_overrides(hosts: t.Sequence[_Host], points: _Points, issues: list[PlanIssue]) -> None:
     claims = [
         _Claim(
             host.override.first,
@@ -1545,8 +1558,8 @@ def _allocate_ndp(
     explicit: bool,
     points: _Points,
     renumber: bool,
-    issues: t.List[PlanIssue],
-) -> t.Dict[str, t.Any]:
+    issues: list[PlanIssue],
+) -> dict[str, t.Any]:
     overrides = [(host.override.first, host.override.last) for host in hosts if host.override is not None]
     kept, refused = (
         ({}, {})
@@ -1589,8 +1602,8 @@ def _allocate_routed(
     gateways: t.Sequence[t.Any],
     points: _Points,
     renumber: bool,
-    issues: t.List[PlanIssue],
-) -> t.Dict[str, t.Any]:
+    issues: list[PlanIssue],
+) -> dict[str, t.Any]:
     if prefixlen is None or all(host.override is not None for host in hosts):
         return {}
     overrides = [(host.override.first, host.override.last) for host in hosts if host.override is not None]
@@ -1639,7 +1652,7 @@ def _allocate_routed(
     return allocated
 
 
-def _split_container_prefix(prefix: t.Any) -> t.Tuple[t.Any, t.Any]:
+def _split_container_prefix(prefix: t.Any) -> tuple[t.Any, t.Any]:
     """The default bridge takes the lower half of a host's container prefix, its address pool the upper half."""
     halves = list(prefix.subnet(prefix.prefixlen + 1))
     return halves[0], halves[1]
@@ -1663,7 +1676,7 @@ def _check_container_prefixes(
     container_prefixes: t.Mapping[str, t.Any],
     mode: str,
     pool_prefixlen: t.Optional[int],
-    issues: t.List[PlanIssue],
+    issues: list[PlanIssue],
 ) -> None:
     """Each container prefix must hold the default bridge's fixed-cidr-v6 and an address pool the engine takes."""
     for host in hosts:
@@ -1725,11 +1738,11 @@ def _check_networks(
     lan_prefix: t.Any,
     points: _Points,
     origin: t.Callable[[str], str],
-    issues: t.List[PlanIssue],
+    issues: list[PlanIssue],
 ) -> None:
     """Check each network's whole ipv6_prefix: its slices lie inside it, so that is enough, and cheaper."""
     host = origin(VAR_NETWORKS)
-    blamed: t.Set[int] = set()
+    blamed: set[int] = set()
 
     def blame(network_index: int, owner: str, message: str) -> None:
         if network_index not in blamed:
@@ -1791,19 +1804,19 @@ def _check_networks(
 
 
 def _network_slices(
-    networks: t.Sequence[_Network], hosts: t.Sequence[_Host], renumber: bool, issues: t.List[PlanIssue]
-) -> t.List[t.List[t.Any]]:
+    networks: t.Sequence[_Network], hosts: t.Sequence[_Host], renumber: bool, issues: list[PlanIssue]
+) -> list[list[t.Any]]:
     """Per network, the per-host slices in inventory order.
 
     A host keeps the slice an earlier rollout gave it while that slice lies inside the network's prefix, overlaps
     no slice kept before it and has the length the entry asks for (an unset slice_prefixlen keeps any length); the
     other hosts take free slices in order. On a fresh site (or with renumber) host i gets slice i.
     """
-    slices: t.List[t.List[t.Any]] = []
+    slices: list[list[t.Any]] = []
     for network in networks:
         where = f"{VAR_NETWORKS}[{network.index}]"
-        kept: t.Dict[str, t.Any] = {}
-        refused: t.Dict[str, t.Tuple[t.Any, str]] = {}
+        kept: dict[str, t.Any] = {}
+        refused: dict[str, tuple[t.Any, str]] = {}
         for host in hosts:
             current = host.current.networks.get(network.name) if host.current is not None and not renumber else None
             subnet = current.subnet if current is not None else None
@@ -1824,7 +1837,9 @@ def _network_slices(
             len(wanting),
             [(subnet.first, subnet.last) for subnet in kept.values()],
         )
-        allocated = {host.name: _network_from_int(first, network.slice_prefixlen) for host, first in zip(wanting, firsts)}
+        allocated = {
+            host.name: _network_from_int(first, network.slice_prefixlen) for host, first in zip(wanting, firsts)
+        }
         if len(firsts) < len(wanting):
             holders = ", ".join(f"{name} {subnet}" for name, subnet in kept.items())
             issues.append(
@@ -1857,8 +1872,10 @@ def _network_slices(
 
 
 def _check_attached(
-    networks: t.Sequence[_Network], hosts: t.Sequence[_Host], slices: t.Sequence[t.Sequence[t.Any]],
-    issues: t.List[PlanIssue],
+    networks: t.Sequence[_Network],
+    hosts: t.Sequence[_Host],
+    slices: t.Sequence[t.Sequence[t.Any]],
+    issues: list[PlanIssue],
 ) -> None:
     """A network whose IPv6 subnet changes is recreated; with containers attached that cannot be done in place,
     so it is refused before any host changes rather than left half-done."""
@@ -1882,7 +1899,7 @@ def _check_attached(
 
 
 def _check_live_restore(
-    hosts: t.Sequence[_Host], container_prefixes: t.Mapping[str, t.Any], issues: t.List[PlanIssue]
+    hosts: t.Sequence[_Host], container_prefixes: t.Mapping[str, t.Any], issues: list[PlanIssue]
 ) -> None:
     """With live-restore, an engine restart keeps docker0 as it is while containers run on it."""
     for host in hosts:
@@ -1914,10 +1931,10 @@ def _check_live_restore(
 
 def _site_sources(
     hosts: t.Sequence[_Host], routable: t.Sequence[t.Sequence[t.Any]], allowed_sources: t.Sequence[t.Any]
-) -> t.List[str]:
+) -> list[str]:
     """Where the site's own traffic comes from: every host's LAN address, container prefix and routable network
     slices, and the allowed extra sources, merged into as few prefixes as they cover."""
-    members: t.List[t.Any] = [IPNetwork((int(host.lan_address), 128), version=6) for host in hosts]
+    members: list[t.Any] = [IPNetwork((int(host.lan_address), 128), version=6) for host in hosts]
     for prefixes in routable:
         members.extend(prefixes)
     members.extend(allowed_sources)
@@ -1934,10 +1951,10 @@ def _build_plan(
     pool_prefixlen: t.Optional[int],
     allowed_sources: t.Sequence[t.Any],
     masquerade_outside: bool,
-) -> t.Dict[str, t.Any]:
+) -> dict[str, t.Any]:
     # Per host: the prefixes other hosts may reach (container prefix and non-internal network slices).
-    routable: t.List[t.List[t.Any]] = []
-    host_networks: t.List[t.List[t.Dict[str, t.Any]]] = []
+    routable: list[list[t.Any]] = []
+    host_networks: list[list[dict[str, t.Any]]] = []
     for host in hosts:
         subnets = [per_host[host.index] for per_host in slices]
         routable.append(
@@ -1958,8 +1975,8 @@ def _build_plan(
             ]
         )
     site_sources = _site_sources(hosts, routable, allowed_sources)
-    routes: t.List[t.Dict[str, str]] = []
-    bounds: t.List[t.Tuple[int, int]] = []
+    routes: list[dict[str, str]] = []
+    bounds: list[tuple[int, int]] = []
     if mode == MODE_ROUTED:
         # Route dicts are shared between hosts' lists: each host's list is all routes minus its own,
         # which keeps the (inherently n x n) output at one list slice per host.
@@ -1968,7 +1985,7 @@ def _build_plan(
             via = str(host.lan_address)
             routes.extend({"dest": str(prefix), "via": via} for prefix in prefixes)
             bounds.append((start, len(routes)))
-    plan_hosts: t.Dict[str, t.Any] = {}
+    plan_hosts: dict[str, t.Any] = {}
     for host, prefixes, nets in zip(hosts, routable, host_networks):
         container_prefix = container_prefixes[host.name]
         fixed_cidr, pool_base = _split_container_prefix(container_prefix)
@@ -2006,7 +2023,7 @@ def _build_plan(
     }
 
 
-def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.Any]:
+def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> dict[str, t.Any]:
     """Plan the site: every host's container prefix, networks, proxy prefixes and routes.
 
     Raises PlanError listing every problem found, or NetaddrMissingError when netaddr is missing.
@@ -2019,7 +2036,7 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
     def origin(variable: str) -> str:
         return site.origin.get(variable, first_host)
 
-    issues: t.List[PlanIssue] = []
+    issues: list[PlanIssue] = []
     mode = _parse_mode(site, origin, issues)
     lan_prefix = _parse_lan_prefix(site, mode, origin, issues)
     gateways = _parse_gateways(site, origin, issues)
@@ -2074,7 +2091,7 @@ def plan_site(site: SiteInput, hosts: t.Sequence[HostInput]) -> t.Dict[str, t.An
 
 def plan_from_hostvars(
     host_names: t.Sequence[str], hostvars: t.Mapping[str, t.Mapping[str, t.Any]]
-) -> t.Dict[str, t.Any]:
+) -> dict[str, t.Any]:
     """Read the hosts' variables from hostvars and plan the site; PlanError lists every problem."""
     require_netaddr()
     site, hosts, issues = read_inputs(host_names, hostvars)
