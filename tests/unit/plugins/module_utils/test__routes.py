@@ -79,11 +79,22 @@ def by_dest(routes, dest):
 def test_routes_from_ip_reads_every_shape():
     routes = routes_from_ip(MAIN)
     assert [r.dest for r in routes] == [
-        '2001:db8:99::/64', '2001:db8:ab11::7/128', '2001:db8:ab11::/64', '2001:db8:cd11::/64', '2001:db8:cd12::/64',
-        '2001:db8:cd14::/64', '2001:db8:cd15::/64', '2001:db8:cd16::/64', '2001:db8:ef11::/64', 'fe80::/64', '::/0']
+        '2001:db8:99::/64',
+        '2001:db8:ab11::7/128',
+        '2001:db8:ab11::/64',
+        '2001:db8:cd11::/64',
+        '2001:db8:cd12::/64',
+        '2001:db8:cd14::/64',
+        '2001:db8:cd15::/64',
+        '2001:db8:cd16::/64',
+        '2001:db8:ef11::/64',
+        'fe80::/64',
+        '::/0',
+    ]
     assert [r.protocol for r in routes] == [None, 214, 2, 214, 214, 214, 214, 214, 214, 2, None]
     assert by_dest(routes, '2001:db8:cd12::/64') == InstalledRoute(
-        '2001:db8:cd12::/64', 1024, 214, nexthops=(('2001:db8:ab11::2', 'eth0'), ('2001:db8:ab11::3', 'eth0')))
+        '2001:db8:cd12::/64', 1024, 214, nexthops=(('2001:db8:ab11::2', 'eth0'), ('2001:db8:ab11::3', 'eth0'))
+    )
     assert by_dest(routes, '2001:db8:cd11::/64') == InstalledRoute('2001:db8:cd11::/64', 1024, 214, dev='eth0')
     assert by_dest(routes, '2001:db8:cd14::/64').kind == 'unreachable'
     assert by_dest(routes, '2001:db8:cd16::/64').source == '2001:db8:ab11::/64'
@@ -99,7 +110,8 @@ def test_describe_each_shape():
     assert described['2001:db8:ef11::/64'] == '2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0'
     assert described['2001:db8:cd11::/64'] == '2001:db8:cd11::/64 dev eth0'
     assert described['2001:db8:cd12::/64'] == (
-        '2001:db8:cd12::/64 nexthop via 2001:db8:ab11::2 dev eth0 nexthop via 2001:db8:ab11::3 dev eth0')
+        '2001:db8:cd12::/64 nexthop via 2001:db8:ab11::2 dev eth0 nexthop via 2001:db8:ab11::3 dev eth0'
+    )
     assert described['2001:db8:cd14::/64'] == 'unreachable 2001:db8:cd14::/64'
     assert described['2001:db8:cd15::/64'] == '2001:db8:cd15::/64 via 2001:db8:ab11::4 dev eth0 metric 50'
     assert described['2001:db8:cd16::/64'] == '2001:db8:cd16::/64 from 2001:db8:ab11::/64 via 2001:db8:ab11::2 dev eth0'
@@ -108,19 +120,21 @@ def test_describe_each_shape():
 def test_exclusive_removes_every_route_of_ours_with_exact_lines():
     plan = plan_routes([], routes_from_ip(MAIN), 214, 'present', True)
     assert plan.to_add == () and plan.conflicts == ()
-    assert sorted(batch_lines(plan, 214)) == sorted([
-        # plain via route: gateway and link narrow the match, as before, plus the metric read
-        'route del 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024',
-        # device route: no gateway, so none is written
-        'route del 2001:db8:cd11::/64 dev eth0 proto 214 metric 1024',
-        'route del 2001:db8:ab11::7/128 dev eth0 proto 214 metric 1024',
-        # multipath route: destination, protocol and metric identify it (and all its nexthops)
-        'route del 2001:db8:cd12::/64 proto 214 metric 1024',
-        # reject route: ip shows "dev lo", which is not part of it
-        'route del 2001:db8:cd14::/64 proto 214 metric 1024',
-        'route del 2001:db8:cd15::/64 via 2001:db8:ab11::4 dev eth0 proto 214 metric 50',
-        'route del 2001:db8:cd16::/64 from 2001:db8:ab11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024',
-    ])
+    assert sorted(batch_lines(plan, 214)) == sorted(
+        [
+            # plain via route: gateway and link narrow the match, as before, plus the metric read
+            'route del 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024',
+            # device route: no gateway, so none is written
+            'route del 2001:db8:cd11::/64 dev eth0 proto 214 metric 1024',
+            'route del 2001:db8:ab11::7/128 dev eth0 proto 214 metric 1024',
+            # multipath route: destination, protocol and metric identify it (and all its nexthops)
+            'route del 2001:db8:cd12::/64 proto 214 metric 1024',
+            # reject route: ip shows "dev lo", which is not part of it
+            'route del 2001:db8:cd14::/64 proto 214 metric 1024',
+            'route del 2001:db8:cd15::/64 via 2001:db8:ab11::4 dev eth0 proto 214 metric 50',
+            'route del 2001:db8:cd16::/64 from 2001:db8:ab11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024',
+        ]
+    )
     # Routes without our tag (boot, kernel, the default route, 2001:db8:99::/64) are never in the batch.
     assert not any('2001:db8:99::' in line or 'fe80' in line or '::/0' in line for line in batch_lines(plan, 214))
 
@@ -162,8 +176,10 @@ def test_not_exclusive_keeps_unwanted_routes_of_ours():
 
 def test_route_of_ours_in_another_shape_is_replaced_even_when_not_exclusive():
     # A device route and a multipath route of ours to wanted destinations: deleted, then the wanted route added.
-    wanted = [Route('2001:db8:cd11::/64', '2001:db8:ab11::2', 'eth0'),
-              Route('2001:db8:cd12::/64', '2001:db8:ab11::2', 'eth0')]
+    wanted = [
+        Route('2001:db8:cd11::/64', '2001:db8:ab11::2', 'eth0'),
+        Route('2001:db8:cd12::/64', '2001:db8:ab11::2', 'eth0'),
+    ]
     plan = plan_routes(wanted, routes_from_ip(MAIN), 214, 'present', False)
     assert batch_lines(plan, 214) == [
         'route del 2001:db8:cd11::/64 dev eth0 proto 214 metric 1024',
@@ -189,14 +205,17 @@ def test_foreign_route_to_a_wanted_destination_is_a_conflict_not_replaced():
     assert plan.conflicts == ((wanted, by_dest(routes_from_ip(MAIN), '2001:db8:99::/64')),)
     assert conflict_message(plan.conflicts) == (
         'route to 2001:db8:99::/64 already exists and is not ours (protocol none: 2001:db8:99::/64 via '
-        '2001:db8:ab11::9 dev eth0): remove it or choose another prefix')
+        '2001:db8:ab11::9 dev eth0): remove it or choose another prefix'
+    )
 
 
 def test_absent_removes_only_listed_routes_of_ours():
     foreign = Route('2001:db8:99::/64', '2001:db8:ab11::9', 'eth0')
     plan = plan_routes([PLAIN, foreign], routes_from_ip(MAIN), 214, 'absent', True)
     assert plan.to_add == ()
-    assert batch_lines(plan, 214) == ['route del 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024']
+    assert batch_lines(plan, 214) == [
+        'route del 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 1024'
+    ]
 
 
 def test_other_protocol_owns_nothing_here():
@@ -204,8 +223,10 @@ def test_other_protocol_owns_nothing_here():
     assert plan.to_remove == () and plan.before == ()
 
 
-@pytest.mark.parametrize('text', ['2001:db8::1/64', '10.0.0.0/8', 'nonsense', '2001:db8::/64\nroute flush',
-                                  '2001:db8::/64;', 'fe80::%eth0/64'])
+@pytest.mark.parametrize(
+    'text',
+    ['2001:db8::1/64', '10.0.0.0/8', 'nonsense', '2001:db8::/64\nroute flush', '2001:db8::/64;', 'fe80::%eth0/64'],
+)
 def test_canonical_prefix_rejects(text):
     with pytest.raises(ValueError, match='is not an IPv6 prefix|zone index'):
         canonical_prefix(text)
@@ -218,15 +239,18 @@ def test_canonical_forms():
         canonical_address('192.0.2.1')
 
 
-@pytest.mark.parametrize('dest, via, dev, message', [
-    ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0\nroute flush proto 214', 'not a valid link name'),
-    ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0;reboot', 'not a valid link name'),
-    ('2001:db8:ef11::/64', '2001:db8:ab11::2', '-eth0', "not starting with '-'"),
-    ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0 proto 1', 'not a valid link name'),
-    ('2001:db8:ef11::/64', 'fe80::1%eth0\nroute del default', 'eth0', 'zone index'),
-    ('2001:db8:ef11::/64', '2001:db8:ab11::2 dev lo', 'eth0', 'is not an IPv6 address'),
-    ('2001:db8:ef11::/64\nroute del default', '2001:db8:ab11::2', 'eth0', 'is not an IPv6 prefix'),
-])
+@pytest.mark.parametrize(
+    'dest, via, dev, message',
+    [
+        ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0\nroute flush proto 214', 'not a valid link name'),
+        ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0;reboot', 'not a valid link name'),
+        ('2001:db8:ef11::/64', '2001:db8:ab11::2', '-eth0', "not starting with '-'"),
+        ('2001:db8:ef11::/64', '2001:db8:ab11::2', 'eth0 proto 1', 'not a valid link name'),
+        ('2001:db8:ef11::/64', 'fe80::1%eth0\nroute del default', 'eth0', 'zone index'),
+        ('2001:db8:ef11::/64', '2001:db8:ab11::2 dev lo', 'eth0', 'is not an IPv6 address'),
+        ('2001:db8:ef11::/64\nroute del default', '2001:db8:ab11::2', 'eth0', 'is not an IPv6 prefix'),
+    ],
+)
 def test_wanted_route_refuses_what_could_inject(dest, via, dev, message):
     with pytest.raises(ValueError, match=message):
         wanted_route(dest, via, dev)
@@ -249,16 +273,23 @@ ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'routes'
 
 
 def render(name: str, **variables) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / 'templates')), trim_blocks=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ROLE / 'templates')),
+        trim_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     return env.get_template(name).render(ansible_managed='Ansible managed', **variables)
 
 
 def test_boot_batch_adds_and_only_flushes_routes_of_ours():
-    wanted = [wanted_route('2001:DB8:EF11::/64', '2001:db8:ab11::2', 'eth0'),
-              wanted_route('2001:db8:cd11::/64', '2001:db8:ab11::3', 'eth0')]
-    text = render('routes.batch.j2', routes_protocol=214,
-                  _routes_installed={'wanted': [route.as_dict() for route in wanted]})
+    wanted = [
+        wanted_route('2001:DB8:EF11::/64', '2001:db8:ab11::2', 'eth0'),
+        wanted_route('2001:db8:cd11::/64', '2001:db8:ab11::3', 'eth0'),
+    ]
+    text = render(
+        'routes.batch.j2', routes_protocol=214, _routes_installed={'wanted': [route.as_dict() for route in wanted]}
+    )
     lines = [line for line in text.splitlines() if line and not line.startswith('#')]
     assert lines == [
         'route flush 2001:db8:ef11::/64 proto 214',
@@ -276,7 +307,10 @@ def test_boot_batch_with_no_routes_is_only_comments():
     assert all(line.startswith('#') for line in text.splitlines())
 
 
-def test_boot_unit_stays_oneshot_with_force():
-    text = render('dockernet-routes.service.j2', routes_protocol=214)
-    assert 'Type=oneshot' in text.splitlines() and 'RemainAfterExit=yes' in text.splitlines()
-    assert 'ExecStart=/usr/sbin/ip -6 -force -batch /etc/dockernet/routes.batch' in text.splitlines()
+def test_boot_unit_replays_and_follows_the_link():
+    lines = render('dockernet-routes.service.j2', routes_protocol=214, routes_interface='eth0').splitlines()
+    # Ready only once the replay succeeded; a conflict ends it failed and is not restarted in a loop.
+    assert 'Type=notify' in lines and 'Restart=on-abnormal' in lines
+    assert (
+        'ExecStart=/usr/bin/python3 /usr/local/lib/dockernet/dockernet-routes-watch eth0 /etc/dockernet/routes.batch'
+    ) in lines
