@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _docker_network as netlogic
 from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import format_version, parse_version
+from ansible_collections.dockernet.ipv6.tests.unit.engine_outputs import NETWORKS_28_5
 
 # docker network create -d bridge --ipv6 --subnet 2001:db8:ab11:0:4000::/67 --subnet 172.31.0.0/24 ipv6_bridge
 # (26.1 lists no Gateway for subnets given without one, though it uses the first address.)
@@ -136,8 +137,10 @@ CTR_28_WEB1 = json.loads("""
    "GlobalIPv6PrefixLen": 67, "DNSNames": ["web1", "web", "9ff9e98893d1"]}}}}
 """)
 
-BOOK_PARAMS = {"name": "ipv6_bridge", "ipam_config": [
-    {"subnet": "2001:db8:ab11:0:4000::/67"}, {"subnet": "172.31.0.0/24"}]}
+BOOK_PARAMS = {
+    "name": "ipv6_bridge",
+    "ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67"}, {"subnet": "172.31.0.0/24"}],
+}
 
 
 def wanted(**params):
@@ -148,6 +151,7 @@ def wanted(**params):
 
 # --------------------------------------------------------------------------- normalising the task
 
+
 def test_book_network_normalised_sorted_and_ipv6_enabled():
     spec = netlogic.normalise_wanted(BOOK_PARAMS)
     assert spec["ipam_config"] == [{"subnet": "172.31.0.0/24"}, {"subnet": "2001:db8:ab11:0:4000::/67"}]
@@ -156,45 +160,81 @@ def test_book_network_normalised_sorted_and_ipv6_enabled():
 
 
 def test_spelling_is_canonicalised():
-    spec = wanted(ipam_config=[{"subnet": "2001:0DB8:AB11:0000:4000:0000:0000:0000/67",
-                                "gateway": "2001:db8:ab11:0:4000:0:0:1",
-                                "iprange": None, "ip_range": "2001:DB8:AB11:0:4000::/68",
-                                "aux_addresses": {"r": "2001:db8:ab11:0:4000:0:0:2"}}])
-    assert spec["ipam_config"] == [{"subnet": "2001:db8:ab11:0:4000::/67", "gateway": "2001:db8:ab11:0:4000::1",
-                                    "ip_range": "2001:db8:ab11:0:4000::/68",
-                                    "aux_addresses": {"r": "2001:db8:ab11:0:4000::2"}}]
+    spec = wanted(
+        ipam_config=[
+            {
+                "subnet": "2001:0DB8:AB11:0000:4000:0000:0000:0000/67",
+                "gateway": "2001:db8:ab11:0:4000:0:0:1",
+                "iprange": None,
+                "ip_range": "2001:DB8:AB11:0:4000::/68",
+                "aux_addresses": {"r": "2001:db8:ab11:0:4000:0:0:2"},
+            }
+        ]
+    )
+    assert spec["ipam_config"] == [
+        {
+            "subnet": "2001:db8:ab11:0:4000::/67",
+            "gateway": "2001:db8:ab11:0:4000::1",
+            "ip_range": "2001:db8:ab11:0:4000::/68",
+            "aux_addresses": {"r": "2001:db8:ab11:0:4000::2"},
+        }
+    ]
 
 
 def test_options_and_labels_become_engine_strings():
-    spec = wanted(driver_options={"com.docker.network.bridge.enable_icc": False,
-                                  "com.docker.network.driver.mtu": 1400}, labels={"tier": 1})
-    assert spec["driver_options"] == {"com.docker.network.bridge.enable_icc": "false",
-                                      "com.docker.network.driver.mtu": "1400"}
+    spec = wanted(
+        driver_options={"com.docker.network.bridge.enable_icc": False, "com.docker.network.driver.mtu": 1400},
+        labels={"tier": 1},
+    )
+    assert spec["driver_options"] == {
+        "com.docker.network.bridge.enable_icc": "false",
+        "com.docker.network.driver.mtu": "1400",
+    }
     assert spec["labels"] == {"tier": "1"}
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::1/67"}]},
-     "has host bits set; did you mean 2001:db8:ab11:0:4000::/67?"),
-    ({"ipam_config": [{"subnet": "2001:db8:zz::/64"}]}, "is not a valid IPv4 or IPv6 prefix"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:ef11::1"}]},
-     "gateway 2001:db8:ef11::1 is not in subnet 2001:db8:cd11::/64"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "nonsense"}]}, "gateway 'nonsense' is not a valid"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "ip_range": "2001:db8:ef11::/80"}]},
-     "ip_range 2001:db8:ef11::/80 is not inside subnet 2001:db8:cd11::/64"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "ip_range": "10.0.0.0/24"}]}, "is not inside subnet"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "aux_addresses": {"r": "2001:db8:ef11::2"}}]},
-     "aux_addresses[r] 2001:db8:ef11::2 is not in subnet 2001:db8:cd11::/64"),
-    ({"ipam_config": [{"subnet": "2001:db8:cd11::/64"}, {"subnet": "2001:db8:cd11::/80"}]},
-     "subnets 2001:db8:cd11::/64 and 2001:db8:cd11::/80 overlap"),
-    ({"ipam_config": [{"subnet": ""}]}, "every ipam_config entry needs a subnet"),
-    ({"enable_ipv6": False, "ipam_config": [{"subnet": "2001:db8:cd11::/64"}]}, "enable_ipv6 is false but"),
-    ({"enable_ipv4": False, "ipam_config": [{"subnet": "172.31.0.0/24"}, {"subnet": "2001:db8:cd11::/64"}]},
-     "enable_ipv4 is false but ipam_config has IPv4 subnets"),
-    ({"enable_ipv4": False}, "an IPv6-only network) needs enable_ipv6: true"),
-    ({"driver_options": {"com.docker.network.bridge.gateway_mode_ipv6": "route"}},
-     "the gateway mode must be one of isolated, nat, nat-unprotected, routed"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::1/67"}]},
+            "has host bits set; did you mean 2001:db8:ab11:0:4000::/67?",
+        ),
+        ({"ipam_config": [{"subnet": "2001:db8:zz::/64"}]}, "is not a valid IPv4 or IPv6 prefix"),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:ef11::1"}]},
+            "gateway 2001:db8:ef11::1 is not in subnet 2001:db8:cd11::/64",
+        ),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "nonsense"}]},
+            "gateway 'nonsense' is not a valid",
+        ),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "ip_range": "2001:db8:ef11::/80"}]},
+            "ip_range 2001:db8:ef11::/80 is not inside subnet 2001:db8:cd11::/64",
+        ),
+        ({"ipam_config": [{"subnet": "2001:db8:cd11::/64", "ip_range": "10.0.0.0/24"}]}, "is not inside subnet"),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "aux_addresses": {"r": "2001:db8:ef11::2"}}]},
+            "aux_addresses[r] 2001:db8:ef11::2 is not in subnet 2001:db8:cd11::/64",
+        ),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:cd11::/64"}, {"subnet": "2001:db8:cd11::/80"}]},
+            "subnets 2001:db8:cd11::/64 and 2001:db8:cd11::/80 overlap",
+        ),
+        ({"ipam_config": [{"subnet": ""}]}, "every ipam_config entry needs a subnet"),
+        ({"enable_ipv6": False, "ipam_config": [{"subnet": "2001:db8:cd11::/64"}]}, "enable_ipv6 is false but"),
+        (
+            {"enable_ipv4": False, "ipam_config": [{"subnet": "172.31.0.0/24"}, {"subnet": "2001:db8:cd11::/64"}]},
+            "enable_ipv4 is false but ipam_config has IPv4 subnets",
+        ),
+        ({"enable_ipv4": False}, "an IPv6-only network) needs enable_ipv6: true"),
+        (
+            {"driver_options": {"com.docker.network.bridge.gateway_mode_ipv6": "route"}},
+            "the gateway mode must be one of isolated, nat, nat-unprotected, routed",
+        ),
+    ],
+)
 def test_bad_input_is_refused_with_a_message(params, message):
     with pytest.raises(netlogic.InvalidNetworkSpec) as caught:
         wanted(**params)
@@ -205,7 +245,8 @@ def test_engine_requirements():
     assert netlogic.engine_requirements(netlogic.normalise_wanted(BOOK_PARAMS)) == []
     routed = wanted(driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"})
     assert netlogic.engine_requirements(routed) == [
-        ((27, 0), "driver option com.docker.network.bridge.gateway_mode_ipv6=routed")]
+        ((27, 0), "driver option com.docker.network.bridge.gateway_mode_ipv6=routed")
+    ]
     isolated = wanted(driver_options={"com.docker.network.bridge.gateway_mode_ipv4": "isolated"})
     assert netlogic.engine_requirements(isolated)[0][0] == (28, 0)
     v6only = wanted(enable_ipv4=False, ipam_config=[{"subnet": "2001:db8:ef11::/64"}])
@@ -214,26 +255,55 @@ def test_engine_requirements():
 
 # --------------------------------------------------------------------------- the create body
 
+
 def test_create_body_for_the_book_network():
     assert netlogic.create_body(netlogic.normalise_wanted(BOOK_PARAMS), (1, 45)) == {
-        "Name": "ipv6_bridge", "Driver": "bridge", "EnableIPv6": True,
+        "Name": "ipv6_bridge",
+        "Driver": "bridge",
+        "EnableIPv6": True,
         "IPAM": {"Driver": "default", "Config": [{"Subnet": "172.31.0.0/24"}, {"Subnet": "2001:db8:ab11:0:4000::/67"}]},
     }
 
 
 def test_create_body_with_everything():
-    spec = wanted(name="full6", labels={"team": "net"}, internal=True, attachable=False, enable_ipv4=False,
-                  driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
-                  ipam_driver_options={"x": "y"},
-                  ipam_config=[{"subnet": "2001:db8:ef11::/64", "gateway": "2001:db8:ef11::fffe",
-                                "ip_range": "2001:db8:ef11::8000/113", "aux_addresses": {"r1": "2001:db8:ef11::2"}}])
+    spec = wanted(
+        name="full6",
+        labels={"team": "net"},
+        internal=True,
+        attachable=False,
+        enable_ipv4=False,
+        driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+        ipam_driver_options={"x": "y"},
+        ipam_config=[
+            {
+                "subnet": "2001:db8:ef11::/64",
+                "gateway": "2001:db8:ef11::fffe",
+                "ip_range": "2001:db8:ef11::8000/113",
+                "aux_addresses": {"r1": "2001:db8:ef11::2"},
+            }
+        ],
+    )
     assert netlogic.create_body(spec, (1, 51)) == {
-        "Name": "full6", "Driver": "bridge",
+        "Name": "full6",
+        "Driver": "bridge",
         "Options": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
-        "IPAM": {"Driver": "default", "Options": {"x": "y"}, "Config": [
-            {"Subnet": "2001:db8:ef11::/64", "IPRange": "2001:db8:ef11::8000/113", "Gateway": "2001:db8:ef11::fffe",
-             "AuxiliaryAddresses": {"r1": "2001:db8:ef11::2"}}]},
-        "EnableIPv6": True, "EnableIPv4": False, "Internal": True, "Attachable": False, "Labels": {"team": "net"},
+        "IPAM": {
+            "Driver": "default",
+            "Options": {"x": "y"},
+            "Config": [
+                {
+                    "Subnet": "2001:db8:ef11::/64",
+                    "IPRange": "2001:db8:ef11::8000/113",
+                    "Gateway": "2001:db8:ef11::fffe",
+                    "AuxiliaryAddresses": {"r1": "2001:db8:ef11::2"},
+                }
+            ],
+        },
+        "EnableIPv6": True,
+        "EnableIPv4": False,
+        "Internal": True,
+        "Attachable": False,
+        "Labels": {"team": "net"},
     }
 
 
@@ -246,13 +316,19 @@ def test_enable_ipv4_is_not_sent_to_engines_that_do_not_know_it():
 def test_restore_body_rebuilds_the_recorded_network():
     body = netlogic.restore_body(NET_26_FULL6)
     assert body == {
-        "Name": "full6", "Driver": "bridge", "EnableIPv6": True, "Internal": False, "Attachable": False,
-        "Options": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}, "Labels": {"team": "net"},
+        "Name": "full6",
+        "Driver": "bridge",
+        "EnableIPv6": True,
+        "Internal": False,
+        "Attachable": False,
+        "Options": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+        "Labels": {"team": "net"},
         "IPAM": {"Driver": "default", "Config": NET_26_FULL6["IPAM"]["Config"]},
     }
 
 
 # --------------------------------------------------------------------------- comparing
+
 
 def test_book_network_matches_its_inspect():
     assert netlogic.compare(netlogic.normalise_wanted(BOOK_PARAMS), netlogic.summarise(NET_26_BOOK)) == []
@@ -264,10 +340,19 @@ def test_engine_allocated_ipv4_subnet_and_gateway_are_ignored():
 
 
 def test_everything_given_matches_its_inspect():
-    spec = wanted(name="full6", labels={"team": "net"},
-                  driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
-                  ipam_config=[{"subnet": "2001:0db8:ef11::/64", "gateway": "2001:db8:ef11:0::fffe",
-                                "ip_range": "2001:db8:ef11::8000/113", "aux_addresses": {"r1": "2001:db8:ef11::2"}}])
+    spec = wanted(
+        name="full6",
+        labels={"team": "net"},
+        driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+        ipam_config=[
+            {
+                "subnet": "2001:0db8:ef11::/64",
+                "gateway": "2001:db8:ef11:0::fffe",
+                "ip_range": "2001:db8:ef11::8000/113",
+                "aux_addresses": {"r1": "2001:db8:ef11::2"},
+            }
+        ],
+    )
     assert netlogic.compare(spec, netlogic.summarise(NET_26_FULL6)) == []
 
 
@@ -278,41 +363,72 @@ def test_unset_options_are_not_compared():
 
 
 def test_differences_name_each_setting():
-    spec = wanted(name="full6", labels={"team": "ops", "new": "x"}, internal=True, enable_ipv4=True,
-                  driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "nat"},
-                  ipam_config=[{"subnet": "2001:db8:ef11::/64", "gateway": "2001:db8:ef11::1",
-                                "ip_range": "2001:db8:ef11::4000/114", "aux_addresses": {"r2": "2001:db8:ef11::3"}},
-                               {"subnet": "172.19.0.0/16", "gateway": "172.19.0.1"}])
+    spec = wanted(
+        name="full6",
+        labels={"team": "ops", "new": "x"},
+        internal=True,
+        enable_ipv4=True,
+        driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "nat"},
+        ipam_config=[
+            {
+                "subnet": "2001:db8:ef11::/64",
+                "gateway": "2001:db8:ef11::1",
+                "ip_range": "2001:db8:ef11::4000/114",
+                "aux_addresses": {"r2": "2001:db8:ef11::3"},
+            },
+            {"subnet": "172.19.0.0/16", "gateway": "172.19.0.1"},
+        ],
+    )
     assert netlogic.compare(spec, netlogic.summarise(NET_26_FULL6)) == [
         {"parameter": "internal", "have": False, "want": True},
         {"parameter": "driver_options.com.docker.network.bridge.gateway_mode_ipv6", "have": "routed", "want": "nat"},
         {"parameter": "labels.new", "have": None, "want": "x"},
         {"parameter": "labels.team", "have": "net", "want": "ops"},
-        {"parameter": "ipam_config[2001:db8:ef11::/64].gateway", "have": "2001:db8:ef11::fffe", "want": "2001:db8:ef11::1"},
-        {"parameter": "ipam_config[2001:db8:ef11::/64].ip_range", "have": "2001:db8:ef11::8000/113",
-         "want": "2001:db8:ef11::4000/114"},
-        {"parameter": "ipam_config[2001:db8:ef11::/64].aux_addresses", "have": {"r1": "2001:db8:ef11::2"},
-         "want": {"r2": "2001:db8:ef11::3"}},
+        {
+            "parameter": "ipam_config[2001:db8:ef11::/64].gateway",
+            "have": "2001:db8:ef11::fffe",
+            "want": "2001:db8:ef11::1",
+        },
+        {
+            "parameter": "ipam_config[2001:db8:ef11::/64].ip_range",
+            "have": "2001:db8:ef11::8000/113",
+            "want": "2001:db8:ef11::4000/114",
+        },
+        {
+            "parameter": "ipam_config[2001:db8:ef11::/64].aux_addresses",
+            "have": {"r1": "2001:db8:ef11::2"},
+            "want": {"r2": "2001:db8:ef11::3"},
+        },
     ]
 
 
 def test_subnets_compared_per_family_and_set_wise():
     moved = wanted(ipam_config=[{"subnet": "172.31.0.0/24"}, {"subnet": "2001:db8:ab11:0:6000::/67"}])
     assert netlogic.compare(moved, netlogic.summarise(NET_26_BOOK)) == [
-        {"parameter": "ipam_config (IPv6 subnets)", "have": ["2001:db8:ab11:0:4000::/67"],
-         "want": ["2001:db8:ab11:0:6000::/67"]}]
+        {
+            "parameter": "ipam_config (IPv6 subnets)",
+            "have": ["2001:db8:ab11:0:4000::/67"],
+            "want": ["2001:db8:ab11:0:6000::/67"],
+        }
+    ]
     extra = wanted(ipam_config=[{"subnet": "2001:db8:ab11:0:4000::/67"}, {"subnet": "2001:db8:ab11:0:8000::/67"}])
     assert netlogic.compare(extra, netlogic.summarise(NET_26_BOOK))[0]["want"] == [
-        "2001:db8:ab11:0:4000::/67", "2001:db8:ab11:0:8000::/67"]
+        "2001:db8:ab11:0:4000::/67",
+        "2001:db8:ab11:0:8000::/67",
+    ]
 
 
 def test_ipv6_turned_on_for_a_network_without_it():
-    no_v6 = dict(NET_26_V6_GIVEN, EnableIPv6=False,
-                 IPAM={"Driver": "default", "Options": None, "Config": [{"Subnet": "172.18.0.0/16", "Gateway": "172.18.0.1"}]})
+    no_v6 = dict(
+        NET_26_V6_GIVEN,
+        EnableIPv6=False,
+        IPAM={"Driver": "default", "Options": None, "Config": [{"Subnet": "172.18.0.0/16", "Gateway": "172.18.0.1"}]},
+    )
     spec = wanted(name="v6given", ipam_config=[{"subnet": "2001:db8:cd11::/64"}])
     assert netlogic.compare(spec, netlogic.summarise(no_v6)) == [
         {"parameter": "enable_ipv6", "have": False, "want": True},
-        {"parameter": "ipam_config (IPv6 subnets)", "have": [], "want": ["2001:db8:cd11::/64"]}]
+        {"parameter": "ipam_config (IPv6 subnets)", "have": [], "want": ["2001:db8:cd11::/64"]},
+    ]
 
 
 def test_enable_ipv4_true_matches_engines_that_do_not_report_it():
@@ -327,14 +443,21 @@ def test_summarise_absent_network():
 
 # --------------------------------------------------------------------------- the diff
 
+
 def test_after_overlays_the_task_on_the_engine_state():
     current = netlogic.summarise(NET_26_V6_GIVEN)
-    spec = wanted(name="v6given", labels={"a": "b"}, ipam_config=[{"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:cd11::fffe"}])
+    spec = wanted(
+        name="v6given",
+        labels={"a": "b"},
+        ipam_config=[{"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:cd11::fffe"}],
+    )
     after = netlogic.project_after(spec, current)
     assert after["labels"] == {"a": "b"}
     # The engine's IPv4 subnet stays, the IPv6 pool gets the task's gateway.
-    assert after["ipam_config"] == [{"subnet": "172.18.0.0/16", "gateway": "172.18.0.1"},
-                                    {"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:cd11::fffe"}]
+    assert after["ipam_config"] == [
+        {"subnet": "172.18.0.0/16", "gateway": "172.18.0.1"},
+        {"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:cd11::fffe"},
+    ]
     assert {key for key in current if current[key] != after[key]} == {"labels", "ipam_config"}
 
 
@@ -347,20 +470,33 @@ def test_after_for_a_new_network():
 
 # --------------------------------------------------------------------------- overlaps with other networks
 
+
 def test_overlap_with_another_network_is_found_and_own_subnets_are_not():
     spec = wanted(ipam_config=[{"subnet": "2001:db8:ab11:0:4000::/66"}, {"subnet": "172.19.5.0/24"}])
     problems = netlogic.overlapping_networks(spec, [NET_26_BOOK, NET_26_FULL6, NET_26_V6_GIVEN])
     assert problems == ["subnet 172.19.5.0/24 overlaps 172.19.0.0/16 of network full6"]
-    assert netlogic.overlapping_networks(wanted(ipam_driver="other", ipam_config=[{"subnet": "172.19.5.0/24"}]),
-                                         [NET_26_FULL6]) == []
+    assert (
+        netlogic.overlapping_networks(
+            wanted(ipam_driver="other", ipam_config=[{"subnet": "172.19.5.0/24"}]), [NET_26_FULL6]
+        )
+        == []
+    )
 
 
 # --------------------------------------------------------------------------- attached containers
 
+
 def test_attachment_of_a_running_container_with_static_ipv6_and_alias():
     assert netlogic.attachment(CTR_26_WEB1, NET_26_BOOK["Id"], "ipv6_bridge") == {
-        "container": "web1", "container_id": CTR_26_WEB1["Id"], "running": True, "aliases": ["web"],
-        "ipv4_address": None, "ipv6_address": "2001:db8:ab11:0:4000::10", "link_local_ips": [], "driver_opts": {}}
+        "container": "web1",
+        "container_id": CTR_26_WEB1["Id"],
+        "running": True,
+        "aliases": ["web"],
+        "ipv4_address": None,
+        "ipv6_address": "2001:db8:ab11:0:4000::10",
+        "link_local_ips": [],
+        "driver_opts": {},
+    }
 
 
 def test_attachment_of_a_stopped_container_found_by_network_name():
@@ -388,8 +524,10 @@ def test_attachment_keeps_link_local_ips_and_driver_opts():
 
 
 def book_attachments():
-    return [netlogic.attachment(container, NET_26_BOOK["Id"], "ipv6_bridge")
-            for container in (CTR_26_WEB1, CTR_26_STOPPED1, CTR_26_DYN1)]
+    return [
+        netlogic.attachment(container, NET_26_BOOK["Id"], "ipv6_bridge")
+        for container in (CTR_26_WEB1, CTR_26_STOPPED1, CTR_26_DYN1)
+    ]
 
 
 def test_same_subnets_keep_every_address_and_static_ones_come_first():
@@ -404,32 +542,74 @@ def test_addresses_outside_the_new_subnets_are_reported():
     spec = wanted(ipam_config=[{"subnet": "2001:db8:ab11:0:4000::/124"}, {"subnet": "172.31.1.0/24"}])
     reconnect, not_kept = netlogic.plan_reconnections(book_attachments(), spec)
     assert not_kept == [
-        {"container": "web1", "address": "2001:db8:ab11:0:4000::10",
-         "reason": "not in the new IPv6 subnets (2001:db8:ab11:0:4000::/124)"},
+        {
+            "container": "web1",
+            "address": "2001:db8:ab11:0:4000::10",
+            "reason": "not in the new IPv6 subnets (2001:db8:ab11:0:4000::/124)",
+        },
         {"container": "stopped1", "address": "172.31.0.20", "reason": "not in the new IPv4 subnets (172.31.1.0/24)"},
-        {"container": "stopped1", "address": "2001:db8:ab11:0:4000::20",
-         "reason": "not in the new IPv6 subnets (2001:db8:ab11:0:4000::/124)"},
+        {
+            "container": "stopped1",
+            "address": "2001:db8:ab11:0:4000::20",
+            "reason": "not in the new IPv6 subnets (2001:db8:ab11:0:4000::/124)",
+        },
     ]
     assert all(entry["ipv4_address"] is None and entry["ipv6_address"] is None for entry in reconnect)
     # Still reconnected, with their aliases.
-    assert {entry["container"]: entry["aliases"] for entry in reconnect} == {"web1": ["web"], "stopped1": [], "dyn1": []}
+    assert {entry["container"]: entry["aliases"] for entry in reconnect} == {
+        "web1": ["web"],
+        "stopped1": [],
+        "dyn1": [],
+    }
 
 
-@pytest.mark.parametrize("params, container, address, reason", [
-    ({"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67", "gateway": "2001:db8:ab11:0:4000::10"}]},
-     "web1", "2001:db8:ab11:0:4000::10", "it is the gateway of 2001:db8:ab11:0:4000::/67"),
-    ({"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67", "aux_addresses": {"router": "2001:db8:ab11:0:4000::10"}}]},
-     "web1", "2001:db8:ab11:0:4000::10", "it is reserved as aux_addresses[router] of 2001:db8:ab11:0:4000::/67"),
-    ({"ipam_config": [{"subnet": "172.31.0.20/30"}]}, "stopped1", "172.31.0.20",
-     "it is the network address of 172.31.0.20/30"),
-    ({"ipam_config": [{"subnet": "172.31.0.16/30"}]}, "stopped1", "172.31.0.20", "not in the new IPv4 subnets"),
-    ({"ipam_config": [{"subnet": "172.31.0.16/29"}]}, "stopped1", "172.31.0.20", None),
-    ({"ipam_config": [{"subnet": "172.31.0.0/24"}], "enable_ipv6": False}, "stopped1", "2001:db8:ab11:0:4000::20",
-     "IPv6 is not enabled on the new network"),
-    ({"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67"}], "enable_ipv4": False}, "stopped1", "172.31.0.20",
-     "IPv4 is disabled on the new network"),
-    ({"enable_ipv6": True}, "web1", "2001:db8:ab11:0:4000::10", "the new network has no IPv6 subnet in ipam_config"),
-])
+@pytest.mark.parametrize(
+    "params, container, address, reason",
+    [
+        (
+            {"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67", "gateway": "2001:db8:ab11:0:4000::10"}]},
+            "web1",
+            "2001:db8:ab11:0:4000::10",
+            "it is the gateway of 2001:db8:ab11:0:4000::/67",
+        ),
+        (
+            {
+                "ipam_config": [
+                    {"subnet": "2001:db8:ab11:0:4000::/67", "aux_addresses": {"router": "2001:db8:ab11:0:4000::10"}}
+                ]
+            },
+            "web1",
+            "2001:db8:ab11:0:4000::10",
+            "it is reserved as aux_addresses[router] of 2001:db8:ab11:0:4000::/67",
+        ),
+        (
+            {"ipam_config": [{"subnet": "172.31.0.20/30"}]},
+            "stopped1",
+            "172.31.0.20",
+            "it is the network address of 172.31.0.20/30",
+        ),
+        ({"ipam_config": [{"subnet": "172.31.0.16/30"}]}, "stopped1", "172.31.0.20", "not in the new IPv4 subnets"),
+        ({"ipam_config": [{"subnet": "172.31.0.16/29"}]}, "stopped1", "172.31.0.20", None),
+        (
+            {"ipam_config": [{"subnet": "172.31.0.0/24"}], "enable_ipv6": False},
+            "stopped1",
+            "2001:db8:ab11:0:4000::20",
+            "IPv6 is not enabled on the new network",
+        ),
+        (
+            {"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::/67"}], "enable_ipv4": False},
+            "stopped1",
+            "172.31.0.20",
+            "IPv4 is disabled on the new network",
+        ),
+        (
+            {"enable_ipv6": True},
+            "web1",
+            "2001:db8:ab11:0:4000::10",
+            "the new network has no IPv6 subnet in ipam_config",
+        ),
+    ],
+)
 def test_address_verdicts(params, container, address, reason):
     _reconnect, not_kept = netlogic.plan_reconnections(book_attachments(), wanted(**params))
     found = [entry["reason"] for entry in not_kept if entry["container"] == container and entry["address"] == address]
@@ -442,9 +622,15 @@ def test_address_verdicts(params, container, address, reason):
 def test_broadcast_address_not_kept():
     two_slash30 = wanted(ipam_config=[{"subnet": "172.31.0.16/30"}, {"subnet": "172.31.0.20/30"}])
     _reconnect, not_kept = netlogic.plan_reconnections(book_attachments(), two_slash30)
-    assert {"container": "stopped1", "address": "172.31.0.20", "reason": "it is the network address of 172.31.0.20/30"} in not_kept
+    assert {
+        "container": "stopped1",
+        "address": "172.31.0.20",
+        "reason": "it is the network address of 172.31.0.20/30",
+    } in not_kept
     stopped_at_broadcast = [dict(book_attachments()[1], ipv4_address="172.31.0.23", ipv6_address=None)]
-    _reconnect, not_kept = netlogic.plan_reconnections(stopped_at_broadcast, wanted(ipam_config=[{"subnet": "172.31.0.20/30"}]))
+    _reconnect, not_kept = netlogic.plan_reconnections(
+        stopped_at_broadcast, wanted(ipam_config=[{"subnet": "172.31.0.20/30"}])
+    )
     assert not_kept[0]["reason"] == "it is the broadcast address of 172.31.0.20/30"
 
 
@@ -453,16 +639,26 @@ def test_default_gateway_is_predicted_unless_the_engine_says_otherwise():
     spec = netlogic.normalise_wanted(BOOK_PARAMS)
     _reconnect, not_kept = netlogic.plan_reconnections(at_first, spec)
     assert not_kept[0]["reason"] == "it is the gateway of 2001:db8:ab11:0:4000::/67"
-    _reconnect, not_kept = netlogic.plan_reconnections(at_first, spec, {"2001:db8:ab11:0:4000::/67": "2001:db8:ab11:0:4000::fffe"})
+    _reconnect, not_kept = netlogic.plan_reconnections(
+        at_first, spec, {"2001:db8:ab11:0:4000::/67": "2001:db8:ab11:0:4000::fffe"}
+    )
     assert not_kept == []
 
 
 # --------------------------------------------------------------------------- engine versions
 
-@pytest.mark.parametrize("text, expected", [
-    ("20.10.24+dfsg1", (20, 10, 24)), ("26.1.5+dfsg1", (26, 1, 5)), ("28.5.2", (28, 5, 2)), ("1.45", (1, 45, 0)),
-    ("v1.51", (1, 51, 0)), ("29", (29, 0, 0)),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("20.10.24+dfsg1", (20, 10, 24)),
+        ("26.1.5+dfsg1", (26, 1, 5)),
+        ("28.5.2", (28, 5, 2)),
+        ("1.45", (1, 45, 0)),
+        ("v1.51", (1, 51, 0)),
+        ("29", (29, 0, 0)),
+    ],
+)
 def test_parse_version(text, expected):
     assert parse_version(text) == expected
 
@@ -475,48 +671,100 @@ def test_format_version():
 
 # --------------------------------------------------------------------------- properties
 
-def _inspect_echo(body: dict) -> dict:
-    """What an engine reports for a create body: the pools as given, IPv4 added when only IPv6 was."""
-    config = [dict(pool) for pool in body["IPAM"]["Config"]]
-    if not any(ipaddress.ip_network(pool["Subnet"]).version == 4 for pool in config) and body.get("EnableIPv4", True):
-        config.append({"Subnet": "172.18.0.0/16", "Gateway": "172.18.0.1"})
-    options = dict(body.get("Options") or {}, **{"com.docker.network.enable_ipv6": "true"})
-    return {"Name": body["Name"], "Id": "f" * 64, "Driver": body["Driver"], "EnableIPv6": body.get("EnableIPv6", False),
-            "IPAM": {"Driver": body["IPAM"]["Driver"], "Options": body["IPAM"].get("Options"), "Config": config},
-            "Internal": body.get("Internal", False), "Attachable": body.get("Attachable", False),
-            "Options": options, "Labels": dict(body.get("Labels") or {}, **{"com.example.engine": "added"})}
+# Each recorded network with the task that describes it (the parameters of the command that created it).
+RELC_BACK = next(network for network in NETWORKS_28_5 if network["Name"] == "relc_back")
+RECORDED_TASKS = [
+    (NET_26_BOOK, BOOK_PARAMS),
+    (NET_28_BOOK, BOOK_PARAMS),
+    (NET_26_V6_GIVEN, {"name": "v6given", "ipam_config": [{"subnet": "2001:db8:cd11::/64"}]}),
+    (
+        NET_26_FULL6,
+        {
+            "name": "full6",
+            "labels": {"team": "net"},
+            "driver_options": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+            "ipam_config": [
+                {
+                    "subnet": "2001:db8:ef11::/64",
+                    "gateway": "2001:db8:ef11::fffe",
+                    "ip_range": "2001:db8:ef11::8000/113",
+                    "aux_addresses": {"r1": "2001:db8:ef11::2"},
+                }
+            ],
+        },
+    ),
+    (
+        NET_28_V6ONLY,
+        {
+            "name": "v6only",
+            "enable_ipv4": False,
+            "driver_options": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+            "ipam_config": [{"subnet": "2001:db8:ef11::/64"}],
+        },
+    ),
+    (RELC_BACK, {"name": "relc_back", "enable_ipv6": True, "internal": True}),
+]
 
 
 @st.composite
-def ipv6_pools(draw):
-    prefix_length = draw(st.integers(min_value=48, max_value=120))
-    net_index = draw(st.integers(min_value=0, max_value=2 ** (prefix_length - 32) - 1))
-    subnet = ipaddress.IPv6Network(
-        (int(ipaddress.IPv6Address("2001:db8::")) | (net_index << (128 - prefix_length)), prefix_length))
-    pool = {"subnet": subnet.exploded if draw(st.booleans()) else str(subnet)}
-    if draw(st.booleans()):
-        pool["gateway"] = (subnet.network_address + draw(st.integers(1, subnet.num_addresses - 1))).exploded
-    return pool
+def spelt(draw, text):
+    """One of the ways a user may write an address or prefix: compressed or exploded, either case."""
+    address, slash, length = text.partition("/")
+    written = ipaddress.ip_address(address)
+    address = written.exploded if draw(st.booleans()) else written.compressed
+    return (address.upper() if draw(st.booleans()) else address) + slash + length
+
+
+@st.composite
+def respelt_tasks(draw):
+    """A recorded network and its task, each address of the task spelt anew and its subnets in any order."""
+    network, params = draw(st.sampled_from(RECORDED_TASKS))
+    params = dict(params)
+    if params.get("ipam_config"):
+        pools = []
+        for pool in params["ipam_config"]:
+            pool = {
+                key: draw(spelt(value)) if key in ("subnet", "gateway", "ip_range") else value
+                for key, value in pool.items()
+            }
+            if "aux_addresses" in pool:
+                pool["aux_addresses"] = {name: draw(spelt(value)) for name, value in pool["aux_addresses"].items()}
+            pools.append(pool)
+        params["ipam_config"] = draw(st.permutations(pools))
+    return network, params
 
 
 @settings(max_examples=200, deadline=None)
-@given(pool=ipv6_pools(), with_v4=st.booleans(), labels=st.dictionaries(st.text("abc", min_size=1), st.text(max_size=3)))
-def test_what_is_created_compares_equal_however_it_is_spelled(pool, with_v4, labels):
-    params = {"name": "n", "driver": "bridge", "labels": labels,
-              "ipam_config": [pool] + ([{"subnet": "10.1.0.0/24"}] if with_v4 else [])}
-    spec = netlogic.normalise_wanted(params)
-    inspect = _inspect_echo(netlogic.create_body(spec))
-    assert netlogic.compare(spec, netlogic.summarise(inspect)) == []
-    # And the diff's after is what is there.
-    assert netlogic.project_after(spec, netlogic.summarise(inspect)) == netlogic.summarise(inspect)
+@given(case=respelt_tasks())
+def test_a_recorded_network_matches_its_task_however_it_is_spelt(case):
+    network, params = case
+    spec = wanted(**params)
+    current = netlogic.summarise(network)
+    assert netlogic.compare(spec, current) == []
+    # The diff's after is what is there.
+    assert netlogic.project_after(spec, current) == current
+    # What the task sends is what the engine recorded: every pool as given, the options, labels and flags.
+    body = netlogic.create_body(spec, (1, 51))
+    assert body["Name"] == network["Name"] and body["Driver"] == network["Driver"]
+    for pool in body["IPAM"]["Config"]:
+        assert pool in network["IPAM"]["Config"]
+    assert body.get("Options", {}).items() <= (network.get("Options") or {}).items()
+    assert body.get("Labels", {}).items() <= (network.get("Labels") or {}).items()
+    for key in ("EnableIPv6", "EnableIPv4", "Internal"):
+        if key in body:
+            assert body[key] == network[key]
 
 
 # --------------------------------------------------------------------------- 28.5
 
+
 def test_ipv6_only_network_matches_its_28_inspect():
-    spec = wanted(name="v6only", enable_ipv4=False,
-                  driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
-                  ipam_config=[{"subnet": "2001:db8:ef11::/64"}])
+    spec = wanted(
+        name="v6only",
+        enable_ipv4=False,
+        driver_options={"com.docker.network.bridge.gateway_mode_ipv6": "routed"},
+        ipam_config=[{"subnet": "2001:db8:ef11::/64"}],
+    )
     assert netlogic.compare(spec, netlogic.summarise(NET_28_V6ONLY)) == []
     assert netlogic.create_body(spec, (1, 51))["EnableIPv4"] is False
 
@@ -524,7 +772,8 @@ def test_ipv6_only_network_matches_its_28_inspect():
 def test_turning_a_dual_stack_28_network_ipv6_only_is_a_difference():
     spec = wanted(enable_ipv4=False, ipam_config=[{"subnet": "2001:db8:ab11:0:4000::/67"}])
     assert netlogic.compare(spec, netlogic.summarise(NET_28_BOOK)) == [
-        {"parameter": "enable_ipv4", "have": True, "want": False}]
+        {"parameter": "enable_ipv4", "have": True, "want": False}
+    ]
     web1 = netlogic.attachment(CTR_28_WEB1, NET_28_BOOK["Id"], "ipv6_bridge")
     reconnect, not_kept = netlogic.plan_reconnections([web1], spec)
     assert not_kept == []

@@ -83,24 +83,28 @@ def test_owned_addresses_are_the_tagged_ones():
     assert ndp.owned_addresses(ENTRIES, 0) == set()  # untagged entries may be anyone's
 
 
-@pytest.mark.parametrize('state, wanted, to_remove, foreign', [
-    # nothing wanted: only ours go; the untagged and bird's entries inside the slice stay and are reported
-    ('present', [], [IN2, IN3], [UNTAGGED, BIRD]),
-    ('present', [IN2], [IN3], [UNTAGGED, BIRD]),
-    # a wanted foreign entry is neither removed nor reported: it is what is wanted
-    ('present', [IN2, IN3, UNTAGGED], [], [BIRD]),
-    ('absent', [], [IN2, IN3], [UNTAGGED, BIRD]),
-    # named with state=absent: removed whatever its tag, since the task asks for that address explicitly
-    ('absent', [UNTAGGED], [IN2, IN3, UNTAGGED], [BIRD]),
-])
-def test_exclusive_never_sweeps_foreign_entries(state, wanted, to_remove, foreign):
+@pytest.mark.parametrize(
+    'state, wanted, to_remove, foreign, after',
+    [
+        # nothing wanted: only ours go; the untagged and bird's entries inside the slice stay and are reported
+        ('present', [], [IN2, IN3], [UNTAGGED, BIRD], [OUT1, UNTAGGED, BIRD]),
+        ('present', [IN2], [IN3], [UNTAGGED, BIRD], [OUT1, IN2, UNTAGGED, BIRD]),
+        # a wanted foreign entry is neither removed nor reported: it is what is wanted
+        ('present', [IN2, IN3, UNTAGGED], [], [BIRD], [OUT1, IN2, IN3, UNTAGGED, BIRD]),
+        ('absent', [], [IN2, IN3], [UNTAGGED, BIRD], [OUT1, UNTAGGED, BIRD]),
+        # named with state=absent: removed whatever its tag, since the task asks for that address explicitly
+        ('absent', [UNTAGGED], [IN2, IN3, UNTAGGED], [BIRD], [OUT1, BIRD]),
+    ],
+)
+def test_exclusive_never_sweeps_foreign_entries(state, wanted, to_remove, foreign, after):
     result = ndp.plan(CURRENT, addrs(*wanted), SLICE, state, True, owned=OURS)
     assert ndp.as_strings(result.to_remove) == to_remove
     assert ndp.as_strings(result.foreign) == foreign
-    assert '2001:db8:ab11::5' in ndp.as_strings(result.after)  # outside the slice: never touched
+    assert result.to_add == []  # every wanted address is on the link already
+    # OUT1 (2001:db8:ab11::5) is outside the slice: never touched.
+    assert ndp.as_strings(result.after) == after
     lines = iproute.neigh_proxy_batch('eth0', ndp.as_strings(result.to_add), ndp.as_strings(result.to_remove), 214)
-    assert lines == ['neigh del proxy %s dev eth0' % address for address in to_remove] + [
-        'neigh add proxy %s dev eth0 protocol 214' % address for address in ndp.as_strings(result.to_add)]
+    assert lines == ['neigh del proxy %s dev eth0' % address for address in to_remove]
 
 
 def test_not_exclusive_reports_no_foreign_entries():
@@ -130,28 +134,34 @@ def test_plan_unknown_state():
         ndp.plan(set(), set(), SLICE, 'latest', False)
 
 
-@pytest.mark.parametrize('value, canonical', [
-    ('2001:db8:ab11:0:8000::5', '2001:db8:ab11:0:8000::5'),
-    ('2001:DB8:AB11:0000:8000:0000:0000:0005', '2001:db8:ab11:0:8000::5'),
-    (' 2001:db8::1 ', '2001:db8::1'),
-    ('2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'),  # RFC 5952: a single zero field is not shortened
-    ('fe80::1', 'fe80::1'),
-])
+@pytest.mark.parametrize(
+    'value, canonical',
+    [
+        ('2001:db8:ab11:0:8000::5', '2001:db8:ab11:0:8000::5'),
+        ('2001:DB8:AB11:0000:8000:0000:0000:0005', '2001:db8:ab11:0:8000::5'),
+        (' 2001:db8::1 ', '2001:db8::1'),
+        ('2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'),  # RFC 5952: a single zero field is not shortened
+        ('fe80::1', 'fe80::1'),
+    ],
+)
 def test_parse_address_canonical(value, canonical):
     assert ndp.parse_address(value).compressed == canonical
 
 
-@pytest.mark.parametrize('value, message', [
-    ('192.0.2.1', 'is not an IPv6 address'),
-    ('2001:db8::1/64', 'is a prefix'),
-    ('bogus', 'is not an IPv6 address'),
-    ('', 'is not an IPv6 address'),
-    ('ff02::1', 'cannot be proxied'),
-    ('::', 'cannot be proxied'),
-    ('::1', 'cannot be proxied'),
-    ('fe80::1%eth0', 'zone index'),
-    ('fe80::1%x\nneigh flush proxy', 'zone index'),
-])
+@pytest.mark.parametrize(
+    'value, message',
+    [
+        ('192.0.2.1', 'is not an IPv6 address'),
+        ('2001:db8::1/64', 'is a prefix'),
+        ('bogus', 'is not an IPv6 address'),
+        ('', 'is not an IPv6 address'),
+        ('ff02::1', 'cannot be proxied'),
+        ('::', 'cannot be proxied'),
+        ('::1', 'cannot be proxied'),
+        ('fe80::1%eth0', 'zone index'),
+        ('fe80::1%x\nneigh flush proxy', 'zone index'),
+    ],
+)
 def test_parse_address_rejects(value, message):
     with pytest.raises(ValueError, match=message):
         ndp.parse_address(value)
@@ -168,11 +178,14 @@ def test_current_addresses_accepts_whatever_the_kernel_holds():
     assert ndp.as_strings(ndp.current_addresses(['ff02::1', '::ffff:192.0.2.1'])) == ['ff02::1', '::ffff:c000:201']
 
 
-@pytest.mark.parametrize('value, message', [
-    ('2001:db8:ab11::1/64', r'host bits set; did you mean 2001:db8:ab11::/64\?'),
-    ('192.0.2.0/24', 'is not an IPv6 prefix'),
-    ('nope', 'is not an IPv6 prefix'),
-])
+@pytest.mark.parametrize(
+    'value, message',
+    [
+        ('2001:db8:ab11::1/64', r'host bits set; did you mean 2001:db8:ab11::/64\?'),
+        ('192.0.2.0/24', 'is not an IPv6 prefix'),
+        ('nope', 'is not an IPv6 prefix'),
+    ],
+)
 def test_parse_prefix_rejects(value, message):
     with pytest.raises(ValueError, match=message):
         ndp.parse_prefix(value)
@@ -202,12 +215,19 @@ def test_slice_boundaries():
 # current, wanted and the prefix overlap often.
 BASE = int(ipaddress.IPv6Address('2001:db8:ab11::'))
 HALF = [ipaddress.IPv6Network('2001:db8:ab11::/121')]
-address_sets = st.frozensets(st.integers(min_value=0, max_value=255).map(lambda n: ipaddress.IPv6Address(BASE + n)),
-                             max_size=40)
+address_sets = st.frozensets(
+    st.integers(min_value=0, max_value=255).map(lambda n: ipaddress.IPv6Address(BASE + n)), max_size=40
+)
 
 
-@given(current=address_sets, named=address_sets, state=st.sampled_from(['present', 'absent']),
-       exclusive=st.booleans(), limited=st.booleans(), tagged=address_sets)
+@given(
+    current=address_sets,
+    named=address_sets,
+    state=st.sampled_from(['present', 'absent']),
+    exclusive=st.booleans(),
+    limited=st.booleans(),
+    tagged=address_sets,
+)
 def test_plan_properties(current, named, state, exclusive, limited, tagged):
     prefixes = HALF if (limited or exclusive) else []
     wanted = ndp.split_by_prefixes(named, prefixes)[0]
@@ -221,10 +241,22 @@ def test_plan_properties(current, named, state, exclusive, limited, tagged):
     assert not set(result.foreign) & set(result.to_remove)
     assert set(result.foreign) <= (current - owned) and (exclusive or not result.foreign)
 
-    assert not set(result.to_add) & current
-    assert set(result.to_remove) <= current
-    assert after == (current - set(result.to_remove)) | set(result.to_add)
-    assert result.after == sorted(after, key=int) and result.before == sorted(current, key=int)
+    # What the link holds afterwards, address by address, as the docstring states it.
+    for address in current | named | tagged:
+        inside = ndp.in_prefixes(address, prefixes)
+        if address in wanted:
+            expected = state == 'present'
+        elif address in current:
+            expected = not (exclusive and inside and address in owned)
+        else:
+            expected = False
+        assert (address in after) == expected, address
+        swept_foreign = exclusive and inside and address in current - owned and address not in wanted
+        assert (address in result.foreign) == swept_foreign, address
+    assert set(result.to_add) == after - current and set(result.to_remove) == current - after
+    for listed in (result.to_add, result.to_remove, result.before, result.after, result.foreign):
+        assert all(int(first) < int(second) for first, second in zip(listed, listed[1:]))
+    assert set(result.before) == current
     if state == 'present':
         assert wanted <= after
     else:
@@ -238,3 +270,45 @@ def test_plan_properties(current, named, state, exclusive, limited, tagged):
     # Converged: the same task again changes nothing (what was added is ours now).
     owned_after = (owned & after) | set(result.to_add)
     assert not ndp.plan(after, wanted, prefixes, state, exclusive, owned=owned_after).changed
+
+
+def test_error_messages_are_whole_sentences():
+    # pytest.raises(match=...) above checks a fragment; the user reads all of it.
+    cases = [
+        (
+            ndp.parse_address,
+            '2001:db8::1/64',
+            "'2001:db8::1/64' is a prefix; give a single IPv6 address (without /length)",
+        ),
+        (ndp.parse_address, 'bogus', "'bogus' is not an IPv6 address"),
+        (ndp.parse_address, 'fe80::1%eth0', "'fe80::1%eth0' has a zone index (%...); give the address without it"),
+        (
+            ndp.parse_address,
+            'ff02::1',
+            "'ff02::1' cannot be proxied: it is a multicast, unspecified or loopback address",
+        ),
+        (
+            ndp.parse_prefix,
+            '2001:db8:ab11::1/64',
+            "'2001:db8:ab11::1/64' has host bits set; did you mean 2001:db8:ab11::/64?",
+        ),
+    ]
+    for parse, value, message in cases:
+        with pytest.raises(ValueError) as caught:
+            parse(value)
+        assert str(caught.value) == message
+    assert ndp.parse_addresses(['x', '::1']) == (
+        [],
+        ["'x' is not an IPv6 address", "'::1' cannot be proxied: it is a multicast, unspecified or loopback address"],
+    )
+    with pytest.raises(ValueError) as caught:
+        ndp.plan(set(), set(), [], 'present', True)
+    assert str(caught.value) == 'exclusive needs the managed prefixes'
+    with pytest.raises(ValueError) as caught:
+        ndp.plan(set(), set(), SLICE, 'latest', False)
+    assert str(caught.value) == "state must be present or absent, not 'latest'"
+
+
+def test_plan_defaults_to_present_and_not_exclusive():
+    result = ndp.plan(addrs(IN1, IN3), addrs(IN2), SLICE)
+    assert ndp.as_strings(result.to_add) == [IN2] and result.to_remove == []
