@@ -13,6 +13,7 @@ from __future__ import annotations
 import traceback
 
 DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock'
+DEFAULT_TIMEOUT = 60
 
 
 class DockerSDKMissing(Exception):
@@ -60,12 +61,12 @@ def internal_network_names(networks: list) -> frozenset:
     )
 
 
-def list_running_containers(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = 60) -> list:
+def list_running_containers(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = DEFAULT_TIMEOUT) -> list:
     """The engine's list of running containers, with their network settings."""
     return _ask_engine(docker_host, timeout, 'containers', lambda client: client.containers(all=False))
 
 
-def list_networks(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = 60) -> list:
+def list_networks(docker_host: str = DEFAULT_DOCKER_HOST, timeout: int = DEFAULT_TIMEOUT) -> list:
     """The engine's list of networks (``Internal`` and IPAM settings included)."""
     return _ask_engine(docker_host, timeout, 'networks', lambda client: client.networks())
 
@@ -76,15 +77,16 @@ def _ask_engine(docker_host: str, timeout: int, what: str, call) -> list:
         from docker.errors import DockerException
         from requests.exceptions import RequestException
     except ImportError:
-        raise DockerSDKMissing(traceback.format_exc())
+        raise DockerSDKMissing(traceback.format_exc()) from None
     client = None
     try:
         # version='auto' asks the engine first, so an engine that does not answer fails here.
         client = docker.APIClient(base_url=docker_host, version='auto', timeout=timeout)
         return call(client)
     except (DockerException, RequestException) as exc:
-        raise DockerEngineUnavailable('Cannot list the %s of the Docker engine at %s: %s'
-                                      % (what, docker_host, exc))
+        raise DockerEngineUnavailable(
+            'Cannot list the %s of the Docker engine at %s: %s' % (what, docker_host, exc)
+        ) from exc
     finally:
         if client is not None:
             client.close()

@@ -29,6 +29,7 @@ options:
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.LINUX
+  - dockernet.ipv6.docker
 attributes:
   check_mode:
     support: full
@@ -116,10 +117,11 @@ current:
       bridge: {enable_ipv6: true, ipv6_subnets: ["2001:db8:ab11:0:8000::/67"], containers: [web]}
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import (
     DEFAULT_DOCKER_HOST,
+    DEFAULT_TIMEOUT,
     HAS_DOCKER,
     DockerException,
     EngineClient,
@@ -139,10 +141,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON, IprouteError, run_json
 
 
-# Reading the engine must not hold a rollout up for long when it hangs; the daemon role waits for it properly.
-ENGINE_TIMEOUT = 15
-
-
 def _inspect(client: EngineClient, network_id: str) -> dict:
     """A network's full record, or an empty one when it went away since it was listed."""
     try:
@@ -151,14 +149,18 @@ def _inspect(client: EngineClient, network_id: str) -> dict:
         return {}
 
 
-def _current(daemon_json: str | None) -> dict:
+def _current(daemon_json: str | None, docker_host: str, timeout: int) -> dict:
     """What an earlier rollout left on this host: its container prefix, live-restore and the engine's networks."""
-    current = dict(container_prefix=current_container_prefix(daemon_json), engine_running=False,
-                   live_restore=live_restore_configured(daemon_json), networks={})
+    current = dict(
+        container_prefix=current_container_prefix(daemon_json),
+        engine_running=False,
+        live_restore=live_restore_configured(daemon_json),
+        networks={},
+    )
     if not HAS_DOCKER:
         return current
     try:
-        client = EngineClient(DEFAULT_DOCKER_HOST, timeout=ENGINE_TIMEOUT)
+        client = EngineClient(docker_host, timeout=timeout)
     except EngineError:
         return current
     try:
@@ -177,6 +179,8 @@ def main() -> None:
         argument_spec=dict(
             dockerd_path=dict(type='str', default='dockerd'),
             daemon_config_path=dict(type='path', default='/etc/docker/daemon.json'),
+            docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
+            timeout=dict(type='int', default=DEFAULT_TIMEOUT),
         ),
         supports_check_mode=True,
     )
@@ -198,9 +202,16 @@ def main() -> None:
             daemon_json = handle.read()
     except OSError:
         daemon_json = None
-    module.exit_json(changed=False, current=_current(daemon_json), interfaces=interface_names(links), addresses=interface_addresses(links),
-                     ra_interfaces=ra_interfaces(links, ra_routes),
-                     engine_version=engine_version, firewall_backend=firewall_backend(daemon_json))
+    current = _current(daemon_json, module.params['docker_host'], module.params['timeout'])
+    module.exit_json(
+        changed=False,
+        current=current,
+        interfaces=interface_names(links),
+        addresses=interface_addresses(links),
+        ra_interfaces=ra_interfaces(links, ra_routes),
+        engine_version=engine_version,
+        firewall_backend=firewall_backend(daemon_json),
+    )
 
 
 if __name__ == '__main__':

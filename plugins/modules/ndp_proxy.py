@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.ALL
   - dockernet.ipv6.attributes.LINUX
+  - dockernet.ipv6.docker
 options:
   interface:
     description:
@@ -91,19 +92,9 @@ options:
       - An entry that already exists keeps its tag.
     type: int
     default: 214
-  docker_host:
-    description:
-      - The Docker engine to read containers from when O(from_containers=true).
-    type: str
-    default: unix:///var/run/docker.sock
-  docker_timeout:
-    description:
-      - Seconds to wait for the Docker engine to answer.
-    type: int
-    default: 60
 requirements:
   - iproute2 with JSON output (C(ip -j), 4.15 or later) on the target.
-  - The Docker SDK for Python (C(docker)) on the target, only with O(from_containers=true).
+  - The engine (O(docker_host), O(timeout)) and the Docker SDK are used only with O(from_containers=true).
 notes:
   - Only IPv6 proxy entries are handled.
   - If the batch fails part way (for example because another process removed an entry at the same time), the lines
@@ -206,10 +197,11 @@ diff:
       sample: proxy entries of eth0
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_addresses import (
     DEFAULT_DOCKER_HOST,
+    DEFAULT_TIMEOUT,
     DockerEngineUnavailable,
     DockerSDKMissing,
     container_ipv6_addresses,
@@ -243,16 +235,18 @@ def wanted_addresses(module, prefixes) -> set:
         module.fail_json(msg='Invalid addresses: %s' % '; '.join(errors))
     wanted, outside = split_by_prefixes(listed, prefixes)
     if outside:
-        module.warn('Skipped addresses outside the prefixes %s: %s'
-                    % (', '.join(p.compressed for p in prefixes), ', '.join(as_strings(sorted(outside, key=int)))))
+        module.warn(
+            'Skipped addresses outside the prefixes %s: %s'
+            % (', '.join(p.compressed for p in prefixes), ', '.join(as_strings(sorted(outside, key=int))))
+        )
     if module.params['from_containers']:
         try:
-            containers = list_running_containers(module.params['docker_host'], module.params['docker_timeout'])
-            internal = internal_network_names(list_networks(module.params['docker_host'],
-                                                            module.params['docker_timeout']))
+            containers = list_running_containers(module.params['docker_host'], module.params['timeout'])
+            internal = internal_network_names(list_networks(module.params['docker_host'], module.params['timeout']))
         except DockerSDKMissing as exc:
-            module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'),
-                             exception=exc.import_traceback)
+            module.fail_json(
+                msg=missing_required_lib('docker (the Docker SDK for Python)'), exception=exc.import_traceback
+            )
         except DockerEngineUnavailable as exc:
             module.fail_json(msg=str(exc))
         # An address the engine reports but a proxy entry cannot hold (none expected) is left out quietly.
@@ -271,8 +265,8 @@ def main() -> None:
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
             protocol=dict(type='int', default=DEFAULT_PROTOCOL),
-            docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST),
-            docker_timeout=dict(type='int', default=60),
+            docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
+            timeout=dict(type='int', default=DEFAULT_TIMEOUT),
         ),
         supports_check_mode=True,
     )
@@ -290,8 +284,10 @@ def main() -> None:
     if module.params['exclusive'] and not prefixes:
         module.fail_json(msg='exclusive=true needs prefixes: the address space in which unwanted entries are removed')
     if module.params['exclusive'] and not protocol:
-        module.fail_json(msg='exclusive=true needs a protocol of 1-255: only entries carrying that tag are removed, '
-                             'and protocol 0 tags none')
+        module.fail_json(
+            msg='exclusive=true needs a protocol of 1-255: only entries carrying that tag are removed, '
+            'and protocol 0 tags none'
+        )
 
     wanted = wanted_addresses(module, prefixes)
     ip_bin = module.get_bin_path('ip', required=True)

@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.ALL
   - dockernet.ipv6.attributes.LINUX
+  - dockernet.ipv6.docker
 options:
   ip6tables:
     description: Remove the C(DOCKERNET-*) chains and the jumps to them.
@@ -59,12 +60,8 @@ options:
     description: The default bridge's link, for O(stale_bridge_prefix).
     type: str
     default: docker0
-  docker_host:
-    description: The engine's API socket, for O(networks).
-    type: str
-    default: unix:///var/run/docker.sock
 requirements:
-  - ip6tables and iproute2 on the target; the Docker SDK for Python when the record names networks.
+  - ip6tables and iproute2 on the target; the engine (O(docker_host), O(timeout)) only when the record names networks.
 seealso:
   - module: dockernet.ipv6.original_state
   - module: dockernet.ipv6.ipv6_routes
@@ -114,9 +111,10 @@ networks_kept:
   sample: [{name: ipv6_bridge, reason: "containers attached: web1"}]
 """
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
     InterfaceNotFound,
     IprouteError,
@@ -189,12 +187,21 @@ def clean_networks(module, result):
     if not record['networks']:
         return False
     from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import (
-        DOCKER_IMPORT_ERROR, DockerException, EngineClient, EngineError, NotFound)
+        DOCKER_IMPORT_ERROR,
+        DockerException,
+        EngineClient,
+        EngineError,
+        NotFound,
+    )
+
     if DOCKER_IMPORT_ERROR is not None:
-        module.fail_json(msg='The Docker SDK for Python (python3-docker) is needed to remove the networks %s'
-                         % ', '.join(record['networks']), exception=DOCKER_IMPORT_ERROR)
+        module.fail_json(
+            msg='The Docker SDK for Python (python3-docker) is needed to remove the networks %s'
+            % ', '.join(record['networks']),
+            exception=DOCKER_IMPORT_ERROR,
+        )
     try:
-        client = EngineClient(module.params['docker_host'])
+        client = EngineClient(module.params['docker_host'], module.params['timeout'])
         found = {}
         for name in record['networks']:
             try:
@@ -246,14 +253,16 @@ def main() -> None:
             record=dict(type='path', default='/etc/dockernet/original.json'),
             stale_bridge_prefix=dict(type='str'),
             bridge=dict(type='str', default='docker0'),
-            docker_host=dict(type='str', default='unix:///var/run/docker.sock'),
+            docker_host=dict(type='str', default=DEFAULT_DOCKER_HOST, fallback=(env_fallback, ['DOCKER_HOST'])),
+            timeout=dict(type='int', default=DEFAULT_TIMEOUT),
         ),
         supports_check_mode=True,
     )
     if not 1 <= module.params['protocol'] <= 255:
         module.fail_json(msg='protocol must be between 1 and 255, not %d' % module.params['protocol'])
-    result = dict(ip6tables_removed=[], proxy_entries_removed=[], networks_removed=[], networks_kept=[],
-                  stale_bridge_removed=[])
+    result = dict(
+        ip6tables_removed=[], proxy_entries_removed=[], networks_removed=[], networks_kept=[], stale_bridge_removed=[]
+    )
     changed = False
     if module.params['networks']:
         changed |= clean_networks(module, result)
@@ -263,11 +272,22 @@ def main() -> None:
         changed |= clean_ip6tables(module, result)
     if module.params['stale_bridge_prefix']:
         changed |= clean_stale_bridge(module, result)
-    before = result['ip6tables_removed'] + result['proxy_entries_removed'] + result['stale_bridge_removed'] + [
-        'network %s' % name for name in result['networks_removed']]
-    module.exit_json(changed=changed, diff=dict(before=''.join(line + '\n' for line in before), after='',
-                                                before_header='owned by dockernet.ipv6',
-                                                after_header='owned by dockernet.ipv6'), **result)
+    before = (
+        result['ip6tables_removed']
+        + result['proxy_entries_removed']
+        + result['stale_bridge_removed']
+        + ['network %s' % name for name in result['networks_removed']]
+    )
+    module.exit_json(
+        changed=changed,
+        diff=dict(
+            before=''.join(line + '\n' for line in before),
+            after='',
+            before_header='owned by dockernet.ipv6',
+            after_header='owned by dockernet.ipv6',
+        ),
+        **result,
+    )
 
 
 if __name__ == '__main__':
