@@ -6,8 +6,9 @@ SHELL := /bin/bash
 HOSTS ?= 2
 ENGINE ?= trixie
 LAB ?= dockernet
-# Engines the molecule scenarios run on: scenario:engine pairs, and the lab instance they run in.
-MOLECULE_RUNS ?= lab:trixie modules:forky ssh:trixie default:forky routed:forky
+# Engines the molecule scenarios run on: scenario:engine pairs (engines joined by + for a scenario whose
+# platforms name one image per engine), and the lab instance they run in.
+MOLECULE_RUNS ?= lab:trixie modules:trixie+forky ssh:trixie default:forky routed:forky
 MOLECULE_LAB ?= molecule
 
 CACHE := $(CURDIR)/.cache
@@ -19,7 +20,7 @@ LABCTL := HOSTS=$(HOSTS) ENGINE=$(ENGINE) LAB=$(LAB) tools/lab/lab.sh
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv test lint sanity unit package molecule reliability reliability-check rollout lab-up lab-down lab-status bench build changelog
+.PHONY: help venv test lint sanity unit package molecule reliability reliability-check rollout lab-up lab-down lab-status bench build changelog mutation
 
 help:
 	@echo "make rollout   lab up (HOSTS=$(HOSTS), ENGINE=$(ENGINE)), playbooks/site.yml on it, reachability matrix"
@@ -39,6 +40,9 @@ lint: venv
 	$(BIN)/ansible-lint --profile production --strict
 	@echo "== changelog fragments"
 	$(BIN)/antsibull-changelog lint
+	@echo "== ruff (ruff.toml): formatting and lint of the Python"
+	$(BIN)/ruff format --check --diff .
+	$(BIN)/ruff check .
 
 sanity: venv
 	@echo "== ansible-test sanity"
@@ -63,7 +67,7 @@ molecule: venv
 	for run in $(MOLECULE_RUNS); do \
 	  scenario=$${run%%:*}; engine=$${run##*:}; \
 	  echo "== molecule $$scenario on $$engine"; \
-	  LAB=$(MOLECULE_LAB) ENGINE=$$engine tools/lab/lab.sh image; \
+	  for image in $${engine//+/ }; do LAB=$(MOLECULE_LAB) ENGINE=$$image tools/lab/lab.sh image; done; \
 	  DOCKER_HOST=$$(LAB=$(MOLECULE_LAB) tools/lab/lab.sh docker-host) DOCKERNET_ENGINE=$$engine \
 	    $(BIN)/molecule test -s $$scenario; \
 	done
@@ -93,6 +97,12 @@ lab-status:
 bench: venv
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the planner, the other module_utils and the filters (slow: not part of `make test`);
+# MUTATION_FILES= to choose, results in docs/mutation.md.
+MUTATION_FILES ?= plugins/module_utils/_planner.py
+mutation:
+	tools/mutation.sh $(MUTATION_FILES)
+
 build: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path $(CACHE)/build .
 
@@ -106,3 +116,5 @@ package: build
 	  want=$$(cd $(CURDIR) && ls $${kind#*:} | wc -l); kind=$${kind%%:*}; \
 	  got=$$(ANSIBLE_CONFIG= ANSIBLE_COLLECTIONS_PATH="$(CACHE)/install-check" $(BIN)/ansible-doc -t $$kind -l dockernet.ipv6 | grep -c '^dockernet\.ipv6\.'); \
 	  echo "ansible-doc -t $$kind: $$got of $$want documented"; [[ $$got == "$$want" ]]; done
+	@echo "== the collection in an execution environment (ansible-builder introspect and create)"
+	tools/ee-check.sh "$(CACHE)/install-check"

@@ -7,6 +7,7 @@ Times, inside the host and side by side in each repetition, the module processes
 module process), dockernet.ipv6.ndp_proxy converging N new entries, the same with nothing to do, the exclusive
 replacement, and one bare `ip -6 -batch -` process doing the same entries. Prints one JSON object.
 """
+
 import json
 import subprocess
 import sys
@@ -17,8 +18,15 @@ FILES = "/tmp/bench-ndp"
 
 
 def reset():
-    subprocess.run(["sh", "-c", f"ip link del {IF} 2>/dev/null; ip link add {IF} type veth peer name {IF}p && "
-                    f"ip link set {IF} up && ip link set {IF}p up"], check=True)
+    subprocess.run(
+        [
+            "sh",
+            "-c",
+            f"ip link del {IF} 2>/dev/null; ip link add {IF} type veth peer name {IF}p && "
+            f"ip link set {IF} up && ip link set {IF}p up",
+        ],
+        check=True,
+    )
 
 
 def timed(argv, data=None, want_changed=None):
@@ -38,8 +46,9 @@ with open(f"{FILES}/replacement.txt") as fh:
 gone = sorted(set(FIRST) - set(REPL))
 new = [a for a in REPL if a not in set(FIRST)]
 add_batch = "".join(f"neigh add proxy {a} dev {IF}\n" for a in FIRST).encode()
-repl_batch = ("".join(f"neigh del proxy {a} dev {IF}\n" for a in gone)
-              + "".join(f"neigh add proxy {a} dev {IF}\n" for a in new)).encode()
+repl_batch = (
+    "".join(f"neigh del proxy {a} dev {IF}\n" for a in gone) + "".join(f"neigh add proxy {a} dev {IF}\n" for a in new)
+).encode()
 py = [sys.executable]
 res = {k: [] for k in ("ping", "converge", "noop", "replace", "noop_replaced", "ip_add", "ip_replace")}
 for _ in range(REPS):

@@ -10,6 +10,7 @@ Sections: rollout, sync, ndp, networks, growth, planner. The lab sections bring 
 (LAB=bench, bench4, bench8) with tools/lab/lab.sh and take them down at the end. Raw results of each section are kept
 in bench/results/<section>.json, so that a run of some sections keeps the figures of the others in the document.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,11 +46,11 @@ def log(msg: str) -> None:
 def run(argv, *, env=None, input=None, check=True, timeout=None) -> subprocess.CompletedProcess:
     full_env = dict(os.environ)
     full_env.update(env or {})
-    proc = subprocess.run(argv, env=full_env, input=input, capture_output=True, text=True, check=False,
-                          timeout=timeout)
+    proc = subprocess.run(argv, env=full_env, input=input, capture_output=True, text=True, check=False, timeout=timeout)
     if check and proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n"
-                           f"{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
@@ -57,8 +58,13 @@ def stats(values):
     values = [v for v in values if v is not None]
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
-            "values": values}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+        "values": values,
+    }
 
 
 # ------------------------------------------------------------------------------------------------ lab
@@ -86,8 +92,15 @@ class Lab:
         return Path(run([str(LABSH), "inventory"], env=self._env()).stdout.strip())
 
     def exec(self, k: int, argv, input=None, check=True) -> subprocess.CompletedProcess:
-        return run(["docker", "-H", self.sock, "exec"] + (["-i"] if input is not None else [])
-                   + [f"{self.name}-docker{k}"] + list(argv), input=input, check=check, timeout=600)
+        return run(
+            ["docker", "-H", self.sock, "exec"]
+            + (["-i"] if input is not None else [])
+            + [f"{self.name}-docker{k}"]
+            + list(argv),
+            input=input,
+            check=check,
+            timeout=600,
+        )
 
     def engine_version(self) -> str:
         return self.exec(1, ["docker", "version", "--format", "{{.Server.Version}}"]).stdout.strip()
@@ -95,8 +108,11 @@ class Lab:
     def inventory(self, variant: str = "docker") -> Path:
         """A temporary inventory dir: the lab's hosts.yml (connection variant) + the site's group_vars."""
         # Whatever lab.sh wrote, set the connection of the variant; pipelining is chosen per run (ANSIBLE_PIPELINING).
-        lines = [line for line in self.inventory_file().read_text().splitlines()
-                 if not re.match(r"\s+(ansible_connection|ansible_docker_docker_host|ansible_pipelining):", line)]
+        lines = [
+            line
+            for line in self.inventory_file().read_text().splitlines()
+            if not re.match(r"\s+(ansible_connection|ansible_docker_docker_host|ansible_pipelining):", line)
+        ]
         at = next(i for i, line in enumerate(lines) if line.strip() == "vars:") + 1
         add = [f"        ansible_connection: community.docker.{variant}"]
         if variant == "docker_api":
@@ -116,8 +132,9 @@ class Play:
 
     counter = 0
 
-    def __init__(self, inventory: Path, playbook: Path, *, extra=None, env=None, label="", check=True,
-                 forks=None, timeout=3000) -> None:
+    def __init__(
+        self, inventory: Path, playbook: Path, *, extra=None, env=None, label="", check=True, forks=None, timeout=3000
+    ) -> None:
         Play.counter += 1
         WORK.mkdir(parents=True, exist_ok=True)
         times = WORK / f"times-{os.getpid()}-{Play.counter}.jsonl"
@@ -137,8 +154,13 @@ class Play:
             "BENCH_TIMES_FILE": str(times),
         }
         penv.update(env or {})
-        self.command = " ".join(f"{k}={v}" for k, v in (env or {}).items()) + (" " if env else "") + \
-            "ansible-playbook -i INV " + str(playbook.relative_to(REPO)) + (f" --forks {forks}" if forks else "")
+        self.command = (
+            " ".join(f"{k}={v}" for k, v in (env or {}).items())
+            + (" " if env else "")
+            + "ansible-playbook -i INV "
+            + str(playbook.relative_to(REPO))
+            + (f" --forks {forks}" if forks else "")
+        )
         t0 = time.perf_counter()
         proc = run(argv, env=penv, check=False, timeout=timeout)
         self.wall = time.perf_counter() - t0
@@ -206,8 +228,16 @@ def section_rollout(args) -> dict:
     """First run on a fresh lab and second run (no-op), per connection variant, alternating."""
     lab = Lab("bench", 2)
     variants = args.variants.split(",")
-    res = {"hosts": 2, "variants": variants, "first": {}, "second": {}, "tasks_per_host": {}, "changed_second": {},
-           "profile_first": {}, "profile_second": {}}
+    res = {
+        "hosts": 2,
+        "variants": variants,
+        "first": {},
+        "second": {},
+        "tasks_per_host": {},
+        "changed_second": {},
+        "profile_first": {},
+        "profile_second": {},
+    }
     for v in variants:
         res["first"][v], res["second"][v] = [], []
     for rep in range(args.reps_rollout):
@@ -258,12 +288,15 @@ def section_sync(args) -> dict:
     Play(inv, SITE, env=penv, label="sync-rollout")
 
     def probe(addr):
-        return lab.exec(2, ["docker", "exec", "dockernet-probe", "ping", "-6", "-c1", "-W1", addr],
-                        check=False).returncode == 0
+        return (
+            lab.exec(2, ["docker", "exec", "dockernet-probe", "ping", "-6", "-c1", "-W1", addr], check=False).returncode
+            == 0
+        )
 
     # The cost of one probe attempt (docker exec into the host, then into the probe), against docker1's probe.
-    addr1 = lab.exec(1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}",
-                         "dockernet-probe"]).stdout.strip()
+    addr1 = lab.exec(
+        1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}", "dockernet-probe"]
+    ).stdout.strip()
     floor = []
     for _attempt in range(5):
         t0 = time.perf_counter()
@@ -275,12 +308,26 @@ def section_sync(args) -> dict:
         for i in range(args.containers):
             name = f"bench-sync-{i}"
             t0 = time.perf_counter()
-            lab.exec(1, ["docker", "run", "-d", "--name", name, "--network", "bridge",
-                         "dockernet/busybox:latest", "sleep", "3600"])
+            lab.exec(
+                1,
+                [
+                    "docker",
+                    "run",
+                    "-d",
+                    "--name",
+                    name,
+                    "--network",
+                    "bridge",
+                    "dockernet/busybox:latest",
+                    "sleep",
+                    "3600",
+                ],
+            )
             t1 = time.perf_counter()
             names.append(name)
-            addr = lab.exec(1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}",
-                                name]).stdout.strip()
+            addr = lab.exec(
+                1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}", name]
+            ).stdout.strip()
             n = 0
             while True:
                 n += 1
@@ -306,14 +353,23 @@ def section_sync(args) -> dict:
 
 
 def _ndp_reset(lab: Lab) -> None:
-    lab.exec(1, ["sh", "-c", f"ip link del {NDP_IF} 2>/dev/null; ip link add {NDP_IF} type veth peer name "
-                             f"{NDP_IF}p && ip link set {NDP_IF} up && ip link set {NDP_IF}p up"])
+    lab.exec(
+        1,
+        [
+            "sh",
+            "-c",
+            f"ip link del {NDP_IF} 2>/dev/null; ip link add {NDP_IF} type veth peer name "
+            f"{NDP_IF}p && ip link set {NDP_IF} up && ip link set {NDP_IF}p up",
+        ],
+    )
 
 
 def _ip_batch(lab: Lab, lines) -> float:
     """Seconds for one `ip -6 -batch -` process on the host, timed on the host itself."""
-    code = ("import subprocess,sys,time;d=sys.stdin.buffer.read();t=time.perf_counter();"
-            "subprocess.run(['ip','-6','-batch','-'],input=d,check=True);print(time.perf_counter()-t)")
+    code = (
+        "import subprocess,sys,time;d=sys.stdin.buffer.read();t=time.perf_counter();"
+        "subprocess.run(['ip','-6','-batch','-'],input=d,check=True);print(time.perf_counter()-t)"
+    )
     return float(lab.exec(1, ["python3", "-c", code], input="".join(lines)).stdout.strip())
 
 
@@ -324,16 +380,26 @@ def _ndp_onhost(lab: Lab, args, base, first, replacement) -> dict:
     lab.exec(1, ["sh", "-c", "rm -rf /tmp/bench-ndp && mkdir -p /tmp/bench-ndp"])
     lab.exec(1, ["sh", "-c", "cat > /tmp/bench-ndp/first.txt"], input="\n".join(first))
     lab.exec(1, ["sh", "-c", "cat > /tmp/bench-ndp/replacement.txt"], input="\n".join(replacement))
-    for name, playbook, extra in (("ping.py", "ping.yml", {"bench_hosts": "docker1"}),
-                                  ("converge.py", "ndp_converge.yml", {**base, "bench_addresses": first}),
-                                  ("replace.py", "ndp_converge.yml", {**base, "bench_addresses": replacement})):
+    for name, playbook, extra in (
+        ("ping.py", "ping.yml", {"bench_hosts": "docker1"}),
+        ("converge.py", "ndp_converge.yml", {**base, "bench_addresses": first}),
+        ("replace.py", "ndp_converge.yml", {**base, "bench_addresses": replacement}),
+    ):
         _ndp_reset(lab)
         lab.exec(1, ["sh", "-c", "rm -rf /root/.ansible/tmp/ansible-tmp-*"])
         Play(inv, pb(playbook), extra=extra, env=env, label=f"ndp-keep-{name}")
-        lab.exec(1, ["sh", "-c", f"cp /root/.ansible/tmp/ansible-tmp-*/AnsiballZ_*.py /tmp/bench-ndp/{name} && "
-                                 "rm -rf /root/.ansible/tmp/ansible-tmp-*"])
-    out = lab.exec(1, ["python3", "-", str(max(args.reps, 5)), NDP_IF],
-                   input=(BENCH / "ndp_onhost.py").read_text()).stdout
+        lab.exec(
+            1,
+            [
+                "sh",
+                "-c",
+                f"cp /root/.ansible/tmp/ansible-tmp-*/AnsiballZ_*.py /tmp/bench-ndp/{name} && "
+                "rm -rf /root/.ansible/tmp/ansible-tmp-*",
+            ],
+        )
+    out = lab.exec(
+        1, ["python3", "-", str(max(args.reps, 5)), NDP_IF], input=(BENCH / "ndp_onhost.py").read_text()
+    ).stdout
     lab.exec(1, ["rm", "-rf", "/tmp/bench-ndp"], check=False)
     return json.loads(out)
 
@@ -349,22 +415,46 @@ def section_ndp(args) -> dict:
     replacement = first[half:] + new
     base = {"bench_interface": NDP_IF, "bench_prefix": NDP_PREFIX}
     conn, penv = VARIANTS[args.conn]
-    res = {"engine": lab.engine_version(), "hosts": 2, "entries": args.entries, "replaced": half,
-           "loop_items": args.loop_items, "interface": f"veth {NDP_IF} inside docker1", "variant": args.conn}
-    keys = ("converge_wall", "converge_task", "noop_task", "noop2_task", "replace_task", "floor_task",
-            "ip_add", "ip_replace", "loop_wall", "loop_task", "loop_check")
+    res = {
+        "engine": lab.engine_version(),
+        "hosts": 2,
+        "entries": args.entries,
+        "replaced": half,
+        "loop_items": args.loop_items,
+        "interface": f"veth {NDP_IF} inside docker1",
+        "variant": args.conn,
+    }
+    keys = (
+        "converge_wall",
+        "converge_task",
+        "noop_task",
+        "noop2_task",
+        "replace_task",
+        "floor_task",
+        "ip_add",
+        "ip_replace",
+        "loop_wall",
+        "loop_task",
+        "loop_check",
+    )
     for k in keys:
         res[k] = []
     for rep in range(args.reps):
         # A: the module
         _ndp_reset(lab)
-        conv = Play(inv, pb("ndp_converge.yml"), extra={**base, "bench_addresses": first}, env=penv, label=f"ndp-converge-{rep}")
+        conv = Play(
+            inv, pb("ndp_converge.yml"), extra={**base, "bench_addresses": first}, env=penv, label=f"ndp-converge-{rep}"
+        )
         assert conv.changed("Converge the proxy entries")
         count = lab.exec(1, ["sh", "-c", f"ip -6 neigh show proxy dev {NDP_IF} | wc -l"]).stdout.strip()
         assert int(count) == args.entries, count
-        steps = Play(inv, pb("ndp_steps.yml"),
-                     extra={**base, "bench_addresses": first, "bench_replacement": replacement},
-                     env=penv, label=f"ndp-steps-{rep}")
+        steps = Play(
+            inv,
+            pb("ndp_steps.yml"),
+            extra={**base, "bench_addresses": first, "bench_replacement": replacement},
+            env=penv,
+            label=f"ndp-steps-{rep}",
+        )
         assert not steps.changed("No-op") and steps.changed("Replace") and not steps.changed("No-op after replace")
         res["converge_wall"].append(conv.wall)
         res["converge_task"].append(conv.task("Converge the proxy entries"))
@@ -375,18 +465,28 @@ def section_ndp(args) -> dict:
         # B: bare ip -batch on the host, same entries
         _ndp_reset(lab)
         res["ip_add"].append(_ip_batch(lab, [f"neigh add proxy {a} dev {NDP_IF}\n" for a in first]))
-        res["ip_replace"].append(_ip_batch(
-            lab, [f"neigh del proxy {a} dev {NDP_IF}\n" for a in first[:half]]
-            + [f"neigh add proxy {a} dev {NDP_IF}\n" for a in new]))
+        res["ip_replace"].append(
+            _ip_batch(
+                lab,
+                [f"neigh del proxy {a} dev {NDP_IF}\n" for a in first[:half]]
+                + [f"neigh add proxy {a} dev {NDP_IF}\n" for a in new],
+            )
+        )
         # C: the per-address loop (loop_items items; extrapolated to `entries` linearly)
         if rep < args.loop_reps:
             _ndp_reset(lab)
-            loop = Play(inv, pb("ndp_loop.yml"), extra={**base, "bench_addresses": first[:args.loop_items]},
-                        env=penv, label=f"ndp-loop-{rep}")
+            loop = Play(
+                inv,
+                pb("ndp_loop.yml"),
+                extra={**base, "bench_addresses": first[: args.loop_items]},
+                env=penv,
+                label=f"ndp-loop-{rep}",
+            )
             res["loop_wall"].append(loop.wall)
             res["loop_task"].append(loop.task("Add the proxy entries one by one"))
-            res["loop_check"].append(int(lab.exec(1, ["sh", "-c", f"ip -6 neigh show proxy dev {NDP_IF} | wc -l"])
-                                         .stdout.strip()))
+            res["loop_check"].append(
+                int(lab.exec(1, ["sh", "-c", f"ip -6 neigh show proxy dev {NDP_IF} | wc -l"]).stdout.strip())
+            )
     res["onhost"] = _ndp_onhost(lab, args, base, first, replacement)
     lab.exec(1, ["ip", "link", "del", NDP_IF], check=False)
     res["commands"] = {
@@ -438,8 +538,15 @@ def section_networks(args) -> dict:
     WORK.mkdir(parents=True, exist_ok=True)
     n = max(args.reps, 5)
     path.write_text(NETWORK_PLAY.replace("{pairs}", "".join(PAIR.format(i=i) for i in range(n))))
-    res = {"engine": lab.engine_version(), "hosts": 2, "a": [], "b": [], "ratios": [], "changed": [],
-           "variant": args.conn}
+    res = {
+        "engine": lab.engine_version(),
+        "hosts": 2,
+        "a": [],
+        "b": [],
+        "ratios": [],
+        "changed": [],
+        "variant": args.conn,
+    }
     play = Play(inv, path, env=penv, label="networks")
     for i in range(n):
         a, b = play.task(f"A {i}"), play.task(f"B {i}")
@@ -454,8 +561,14 @@ def section_networks(args) -> dict:
 def section_growth(args) -> dict:
     sizes = [int(s) for s in args.sizes.split(",")]
     conn, env = VARIANTS[args.growth_variant]
-    res = {"sizes": sizes, "variant": args.growth_variant, "first": {}, "second": {}, "tasks_per_host": {},
-           "lab_up": {}}
+    res = {
+        "sizes": sizes,
+        "variant": args.growth_variant,
+        "first": {},
+        "second": {},
+        "tasks_per_host": {},
+        "lab_up": {},
+    }
     for rep in range(args.reps_growth):
         for size in sizes:
             lab = Lab(f"benchg{size}", size)
@@ -466,26 +579,39 @@ def section_growth(args) -> dict:
             res["first"].setdefault(str(size), []).append(first.wall)
             res["tasks_per_host"][str(size)] = first.tasks_per_host()
             lab.down()
-    res["command"] = f"tools/lab/lab.sh down; HOSTS=N tools/lab/lab.sh up; " \
-                     f"{' '.join(f'{k}={v}' for k, v in env.items())} ansible-playbook -i INV playbooks/site.yml " \
-                     f"--forks max(N,16) (connection {conn})"
+    res["command"] = (
+        f"tools/lab/lab.sh down; HOSTS=N tools/lab/lab.sh up; "
+        f"{' '.join(f'{k}={v}' for k, v in env.items())} ansible-playbook -i INV playbooks/site.yml "
+        f"--forks max(N,16) (connection {conn})"
+    )
     return res
 
 
 def _synthetic_hostvars(count: int, mode: str) -> dict:
-    site = {"dockernet_site_mode": mode, "dockernet_site_lan_prefix": "2001:db8:ab11::/64",
-            "dockernet_site_gateways": ["2001:db8:ab11::fffe"],
-            "dockernet_networks": [{"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"
-                                    if mode == "ndp_proxy" else "2001:db8:cd00::/48",
-                                    "ipv4_subnet": "172.31.0.0/24"}]}
+    site = {
+        "dockernet_site_mode": mode,
+        "dockernet_site_lan_prefix": "2001:db8:ab11::/64",
+        "dockernet_site_gateways": ["2001:db8:ab11::fffe"],
+        "dockernet_networks": [
+            {
+                "name": "ipv6_bridge",
+                "ipv6_prefix": "2001:db8:ab11:0:4000::/66" if mode == "ndp_proxy" else "2001:db8:cd00::/48",
+                "ipv4_subnet": "172.31.0.0/24",
+            }
+        ],
+    }
     if mode == "routed":
         site["dockernet_site_container_pool"] = "2001:db8:4000::/34"
         site["dockernet_networks"][0]["ipv6_prefix"] = "2001:db8:f000::/36"
     hostvars = {}
     for k in range(1, count + 1):
-        hostvars[f"h{k}"] = dict(site, dockernet_lan_interface="eth0",
-                                 dockernet_lan_address=str(ipaddress.IPv6Address("2001:db8:ab11::") + k),
-                                 dockernet_engine_version="26.1.5", dockernet_host_interfaces=["lo", "eth0"])
+        hostvars[f"h{k}"] = dict(
+            site,
+            dockernet_lan_interface="eth0",
+            dockernet_lan_address=str(ipaddress.IPv6Address("2001:db8:ab11::") + k),
+            dockernet_engine_version="26.1.5",
+            dockernet_host_interfaces=["lo", "eth0"],
+        )
     return hostvars
 
 
@@ -525,14 +651,18 @@ def render() -> str:
         path = RESULTS / f"{name}.json"
         if path.exists():
             data[name] = json.loads(path.read_text())
-    out = ["# Performance", "",
-           "Written by `make bench` (`bench/run.py`); do not edit by hand — change bench/ and run it again.",
-           "Machine: 2 cores, shared (other test suites may run their own labs at the same time), so absolute",
-           "figures are noisy; every figure is a median (min–max, n runs) and every comparison is a ratio of two",
-           "things measured side by side in the same run (A B A B …). The lab hosts are privileged containers of",
-           "an isolated outer engine (docs/lab.md), reached with the `community.docker.docker` connection unless",
-           "stated. INV below is a temporary inventory directory: the lab's `hosts.yml` plus",
-           "`inventory/lab/group_vars/docker_hosts.yml` (written by bench/run.py under .cache/bench/).", ""]
+    out = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/run.py`); do not edit by hand — change bench/ and run it again.",
+        "Machine: 2 cores, shared (other test suites may run their own labs at the same time), so absolute",
+        "figures are noisy; every figure is a median (min–max, n runs) and every comparison is a ratio of two",
+        "things measured side by side in the same run (A B A B …). The lab hosts are privileged containers of",
+        "an isolated outer engine (docs/lab.md), reached with the `community.docker.docker` connection unless",
+        "stated. INV below is a temporary inventory directory: the lab's `hosts.yml` plus",
+        "`inventory/lab/group_vars/docker_hosts.yml` (written by bench/run.py under .cache/bench/).",
+        "",
+    ]
     out += render_summary(data) + [""]
     for name in ("ndp", "networks", "rollout", "growth", "planner", "sync"):
         if name in data:
@@ -557,21 +687,34 @@ def render_summary(data):
         loop = _med([w - t + t * scale for w, t in zip(d["loop_wall"], d["loop_task"])])
         if loop:
             r = loop / _med(d["converge_wall"])
-            row(f"NDP: {d['entries']} entries, one task vs per-address loop (whole playbooks, loop extrapolated "
-                f"from {d['loop_items']})", f"{r:.0f}×", "≥ 50×", r >= 50)
+            row(
+                f"NDP: {d['entries']} entries, one task vs per-address loop (whole playbooks, loop extrapolated "
+                f"from {d['loop_items']})",
+                f"{r:.0f}×",
+                "≥ 50×",
+                r >= 50,
+            )
         oh = d.get("onhost")
         if oh:
             r = _med([(c - p) / i for c, p, i in zip(oh["converge"], oh["ping"], oh["ip_add"])])
             row("NDP: module beyond the floor vs bare `ip -batch` (on the host)", f"{r:.1f}×", "≤ 2×", r <= 2)
         n = _med(d["noop_task"])
         fl = _med(d["floor_task"])
-        row(f"NDP: no-op re-run, whole task (ping floor in the same play: {fl:.2f} s)", f"{n:.2f} s",
-            "well under 1 s", n < 0.5)
+        row(
+            f"NDP: no-op re-run, whole task (ping floor in the same play: {fl:.2f} s)",
+            f"{n:.2f} s",
+            "well under 1 s",
+            n < 0.5,
+        )
         if oh:
             n = _med(oh["noop"])
             nb = _med([a - b for a, b in zip(oh["noop"], oh["ping"])])
-            row("NDP: no-op re-run, module process on the host (and minus the ping process)",
-                f"{n:.2f} s ({nb:+.2f} s)", "well under 1 s", n < 0.5)
+            row(
+                "NDP: no-op re-run, module process on the host (and minus the ping process)",
+                f"{n:.2f} s ({nb:+.2f} s)",
+                "well under 1 s",
+                n < 0.5,
+            )
     d = data.get("networks")
     if d:
         r = _med(d["ratios"])
@@ -595,8 +738,10 @@ def render_summary(data):
                 row(f"Planner, ndp_proxy, {size} hosts", f"{v:.2f} s", f"< {limit} s", v < limit)
     d = data.get("sync")
     if d and d.get("from_return"):
-        rows.append(f"| Proxy sync: container pingable from docker2 after `docker run` (median / worst) | "
-                    f"{d['from_return']['median']:.2f} s / {d['worst_from_return']:.2f} s | (report) | — |")
+        rows.append(
+            f"| Proxy sync: container pingable from docker2 after `docker run` (median / worst) | "
+            f"{d['from_return']['median']:.2f} s / {d['worst_from_return']:.2f} s | (report) | — |"
+        )
     return ["## Summary", "", "| figure | measured (median) | target | |", "|---|---|---|---|"] + rows
 
 
@@ -605,8 +750,21 @@ def _stamp(d):
 
 
 def render_ndp(d):
-    s = {k: stats(d[k]) for k in ("converge_wall", "converge_task", "noop_task", "noop2_task", "replace_task",
-                                  "floor_task", "ip_add", "ip_replace", "loop_wall", "loop_task")}
+    s = {
+        k: stats(d[k])
+        for k in (
+            "converge_wall",
+            "converge_task",
+            "noop_task",
+            "noop2_task",
+            "replace_task",
+            "floor_task",
+            "ip_add",
+            "ip_replace",
+            "loop_wall",
+            "loop_task",
+        )
+    }
     scale = d["entries"] / d["loop_items"]
     loop_wall_x = [w - t + t * scale for w, t in zip(d["loop_wall"], d["loop_task"])]
     conv_wall = statistics.median(d["converge_wall"])
@@ -617,14 +775,17 @@ def render_ndp(d):
     rr = [b / ip for b, ip in zip(beyond_r, d["ip_replace"])]
     whole = [c / ip for c, ip in zip(d["converge_task"], d["ip_add"])]
     lines = [
-        "## 1. NDP proxy entries", "",
+        "## 1. NDP proxy entries",
+        "",
         f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}` (see section 3), "
         f"on docker1, on a throwaway {d['interface']} (the LAN is not",
         f"touched). {d['entries']} new entries in one `dockernet.ipv6.ndp_proxy` task, the same task again with",
         f"nothing to do, then an exclusive replacement of {d['replaced']} of them with a new list. Task times are",
         "from the task's start to its result (bench/callback_plugins/bench_timer.py); the floor is an",
-        "`ansible.builtin.ping` task against the same host in the same play.", "",
-        "| what | time |", "|---|---|",
+        "`ansible.builtin.ping` task against the same host in the same play.",
+        "",
+        "| what | time |",
+        "|---|---|",
         f"| whole playbook, converge {d['entries']} new entries | {f(s['converge_wall'])} |",
         f"| task: converge {d['entries']} new entries | {f(s['converge_task'])} |",
         f"| task: no-op re-run ({d['entries']} entries in place) | {f(s['noop_task'])} |",
@@ -637,8 +798,8 @@ def render_ndp(d):
         f"| bare `ip -6 -batch -`, {d['replaced']} deletes + {d['replaced']} adds | {f(s['ip_replace'], digits=3)} |",
         f"| loop of per-address `command` tasks, {d['loop_items']} items, whole playbook | {f(s['loop_wall'])} |",
         f"| the same loop task alone, {d['loop_items']} items | {f(s['loop_task'])} |",
-        f"| loop extrapolated to {d['entries']} items (linear ×{scale:g}), whole playbook | "
-        f"{f(stats(loop_wall_x))} |", "",
+        f"| loop extrapolated to {d['entries']} items (linear ×{scale:g}), whole playbook | {f(stats(loop_wall_x))} |",
+        "",
     ]
     oh = d.get("onhost")
     if oh:
@@ -647,11 +808,14 @@ def render_ndp(d):
         orb = [c - p for c, p in zip(oh["replace"], oh["ping"])]
         onb = [c - p for c, p in zip(oh["noop"], oh["ping"])]
         lines += [
-            "", "The same module processes timed **on the host** (the AnsiballZ files of real runs kept with",
+            "",
+            "The same module processes timed **on the host** (the AnsiballZ files of real runs kept with",
             "`ANSIBLE_KEEP_REMOTE_FILES=1` and run again there by bench/ndp_onhost.py, side by side in each",
             "repetition): this removes the controller and the connection from the figure, so the work the module",
             "adds can be seen above the noise of the busy machine. Floor = the `ansible.builtin.ping` module process.",
-            "", "| on the host | time |", "|---|---|",
+            "",
+            "| on the host | time |",
+            "|---|---|",
             f"| `ping` module process (floor) | {f(o['ping'], digits=3)} |",
             f"| `ndp_proxy` converge {d['entries']} new | {f(o['converge'], digits=3)} |",
             f"| `ndp_proxy` no-op | {f(o['noop'], digits=3)} |",
@@ -661,7 +825,8 @@ def render_ndp(d):
             f"| converge minus floor | {f(stats(ob), digits=3)} |",
             f"| no-op minus floor | {f(stats(onb), digits=3)} |",
             f"| replace minus floor | {f(stats(orb), digits=3)} |",
-            "", f"- converge beyond the floor / bare ip -batch: "
+            "",
+            f"- converge beyond the floor / bare ip -batch: "
             f"{f(stats([b / i for b, i in zip(ob, oh['ip_add'])]), unit='×', digits=1)} (target ≤ 2×)",
             f"- replace beyond the floor / bare ip -batch: "
             f"{f(stats([b / i for b, i in zip(orb, oh['ip_replace'])]), unit='×', digits=1)}",
@@ -670,15 +835,21 @@ def render_ndp(d):
             f"{f(stats([c / i for c, i in zip(oh['replace'], oh['ip_replace'])]), unit='×', digits=1)}",
         ]
     lines += [
-        "", "Ratios of the whole-task figures above (medians of per-repetition ratios):", "",
+        "",
+        "Ratios of the whole-task figures above (medians of per-repetition ratios):",
+        "",
         f"- vs the per-address loop (whole playbooks, loop **extrapolated linearly from {d['loop_items']} items**"
-        f", each item is one task run): **{ratio_loop:.0f}× faster** (target ≥ 50×)." if ratio_loop else "- loop: n/a",
+        f", each item is one task run): **{ratio_loop:.0f}× faster** (target ≥ 50×)."
+        if ratio_loop
+        else "- loop: n/a",
         f"- vs bare `ip -batch`, beyond the floor: converge {f(stats(rb), unit='×', digits=1)}, replace "
         f"{f(stats(rr), unit='×', digits=1)} (target ≤ 2×).",
         f"- vs bare `ip -batch`, whole task (floor included): converge {f(stats(whole), unit='×', digits=0)} — "
         "that is Ansible's fixed per-task cost, not the work.",
-        f"- no-op re-run: {f(s['noop_task'])} as a whole task (target: well under 1 s).", "",
-        "Commands:", "",
+        f"- no-op re-run: {f(s['noop_task'])} as a whole task (target: well under 1 s).",
+        "",
+        "Commands:",
+        "",
     ]
     lines += [f"- {k}: `{v}`" for k, v in d["commands"].items()]
     return lines
@@ -686,15 +857,20 @@ def render_ndp(d):
 
 def render_networks(d):
     return [
-        "## 2. Networks: idempotent no-op", "",
+        "## 2. Networks: idempotent no-op",
+        "",
         f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}`, on docker1. The same network (bridge, IPv6 on, an IPv6 and an",
         "IPv4 subnet) left unchanged by `dockernet.ipv6.docker_network` (A) and `community.docker.docker_network`",
-        "(B) in alternating tasks of one play.", "",
-        "| | task time |", "|---|---|",
+        "(B) in alternating tasks of one play.",
+        "",
+        "| | task time |",
+        "|---|---|",
         f"| A `dockernet.ipv6.docker_network` | {f(stats(d['a']))} |",
         f"| B `community.docker.docker_network` | {f(stats(d['b']))} |",
-        f"| ratio A/B per pair | {f(stats(d['ratios']), unit='', digits=2)} (target ≤ 1.0) |", "",
-        f"Changed flags (A, B) per pair: {d['changed']} (all must be false).", "",
+        f"| ratio A/B per pair | {f(stats(d['ratios']), unit='', digits=2)} (target ≤ 1.0) |",
+        "",
+        f"Changed flags (A, B) per pair: {d['changed']} (all must be false).",
+        "",
         f"Command: `{d['command']}`",
     ]
 
@@ -703,10 +879,12 @@ def render_rollout(d):
     vs = d["variants"]
     base = vs[0]
     lines = [
-        "## 3. Rollout (playbooks/site.yml)", "",
+        "## 3. Rollout (playbooks/site.yml)",
+        "",
         f"{_stamp(d)}, lab of {d['hosts']} hosts. First run on a freshly created lab, second run right after",
         "(nothing to change). The connection variants are run one after the other on fresh labs, alternating, in",
-        "the same run.", "",
+        "the same run.",
+        "",
         "| variant | first run | second run | second/first | tasks per host (first / second) | changed on 2nd |",
         "|---|---|---|---|---|---|",
     ]
@@ -714,30 +892,48 @@ def render_rollout(d):
         fs, ss = stats(d["first"][v]), stats(d["second"][v])
         ratio = stats([b / a for a, b in zip(d["first"][v], d["second"][v])])
         tph = d["tasks_per_host"].get(v, {})
-        lines.append(f"| {v} | {f(fs, digits=1)} | {f(ss, digits=1)} | {f(ratio, unit='', digits=2)} | "
-                     f"{tph.get('first')} / {tph.get('second')} | {d['changed_second'].get(v)} |")
+        lines.append(
+            f"| {v} | {f(fs, digits=1)} | {f(ss, digits=1)} | {f(ratio, unit='', digits=2)} | "
+            f"{tph.get('first')} / {tph.get('second')} | {d['changed_second'].get(v)} |"
+        )
     lines += ["", "First-run ratios against the first variant (" + base + "), per repetition:", ""]
     for v in vs[1:]:
         r = stats([b / a for a, b in zip(d["first"][base], d["first"][v])])
         lines.append(f"- {v} / {base}: {f(r, unit='', digits=2)}")
-    lines += ["", "Second runs (no-op) of every variant on the same converged lab, alternating "
-              f"({len(d['noop'][base])} rounds):", "", "| variant | no-op run | ratio to " + base + " |", "|---|---|---|"]
+    lines += [
+        "",
+        f"Second runs (no-op) of every variant on the same converged lab, alternating ({len(d['noop'][base])} rounds):",
+        "",
+        "| variant | no-op run | ratio to " + base + " |",
+        "|---|---|---|",
+    ]
     for v in vs:
         r = stats([b / a for a, b in zip(d["noop"][base], d["noop"][v])])
         lines.append(f"| {v} | {f(stats(d['noop'][v]), digits=1)} | {f(r, unit='', digits=2)} |")
     if "floor" in d:
         fb = d["floor"]["docker"]
-        lines += ["", "Per-task floor of each connection variant (one `ansible.builtin.ping` task on both hosts, the four",
-                  f"variants alternating, {len(fb)} rounds; `ansible-playbook -i INV bench/playbooks/ping.yml`):", "",
-                  "| variant | ping task | whole playbook | task ratio to docker |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "Per-task floor of each connection variant (one `ansible.builtin.ping` task on both hosts, the four",
+            f"variants alternating, {len(fb)} rounds; `ansible-playbook -i INV bench/playbooks/ping.yml`):",
+            "",
+            "| variant | ping task | whole playbook | task ratio to docker |",
+            "|---|---|---|---|",
+        ]
         for v in d["floor"]:
             r = stats([b / a for a, b in zip(fb, d["floor"][v])])
-            lines.append(f"| {v} | {f(stats(d['floor'][v]))} | {f(stats(d['floor_wall'][v]))} | "
-                         f"{f(r, unit='', digits=2)} |")
+            lines.append(
+                f"| {v} | {f(stats(d['floor'][v]))} | {f(stats(d['floor_wall'][v]))} | {f(r, unit='', digits=2)} |"
+            )
     for v in vs:
         if v in d["profile_first"]:
-            lines += ["", f"Where the time goes, first run, {v} (task time, slowest host, repeated names summed):",
-                      "", "| task | s |", "|---|---|"]
+            lines += [
+                "",
+                f"Where the time goes, first run, {v} (task time, slowest host, repeated names summed):",
+                "",
+                "| task | s |",
+                "|---|---|",
+            ]
             lines += [f"| {name} | {secs:.1f} |" for name, secs in d["profile_first"][v][:10]]
     lines += ["", "### What the rollout's costs are and what was done about them", ""]
     noop_r = _med([b / a for a, b in zip(d["noop"][base], d["noop"][vs[-1]])]) if len(vs) > 1 else None
@@ -752,10 +948,14 @@ def render_rollout(d):
         "  every step of a task — make the temp dir, put the module, chmod, run, remove. `community.docker.docker_api`",
         "  talks to the engine's API from the controller process; with pipelining the module goes over the exec's",
         "  stdin, so one exec per task. Per-task floor ratio to `docker`: "
-        + ", ".join(f"{v} {r:.2f}" for v, r in fl_r.items() if v != "docker") + "." if fl_r else
-        "- Connection: see the floor table.",
+        + ", ".join(f"{v} {r:.2f}" for v, r in fl_r.items() if v != "docker")
+        + "."
+        if fl_r
+        else "- Connection: see the floor table.",
         f"- {vs[-1]} against {base}: no-op rollout ×{noop_r:.2f}, first rollout ×{first_r:.2f} (medians of "
-        "per-round ratios)." if noop_r else "",
+        "per-round ratios)."
+        if noop_r
+        else "",
         "- Applied: the lab inventory that tools/lab/lab.sh writes now sets `ansible_pipelining: true` (the",
         "  connection stays `community.docker.docker`). Same hosts, same modules, same results: the verify play's",
         "  reachability matrix is complete with and without it, and the second run changes nothing with both.",
@@ -766,41 +966,56 @@ def render_rollout(d):
         "  what makes the role safe when used alone with a user-given version); forks (16 already, ≥ hosts up to 16;",
         "  growth runs use max(N, 16)); fact gathering is already off.",
     ]
-    lines += ["", f"Commands: first run `{d.get('command_first')}`; second run `{d.get('command_second')}`.",
-              "Variants: `docker` = the lab inventory (`community.docker.docker`) without `ansible_pipelining`; `docker_api` ="
-              " `ansible_connection: community.docker.docker_api` + `ansible_docker_docker_host: <lab socket>`;"
-              " `+pipelining` = `ANSIBLE_PIPELINING=True`."]
+    lines += [
+        "",
+        f"Commands: first run `{d.get('command_first')}`; second run `{d.get('command_second')}`.",
+        "Variants: `docker` = the lab inventory (`community.docker.docker`) without `ansible_pipelining`; `docker_api` ="
+        " `ansible_connection: community.docker.docker_api` + `ansible_docker_docker_host: <lab socket>`;"
+        " `+pipelining` = `ANSIBLE_PIPELINING=True`.",
+    ]
     return lines
 
 
 def render_growth(d):
     sizes = [str(s) for s in d["sizes"]]
     lines = [
-        "## 4. Growth with hosts", "",
+        "## 4. Growth with hosts",
+        "",
         f"{_stamp(d)}. First run of site.yml on a fresh lab of N hosts, forks = max(N, 16), variant "
         f"`{d['variant']}`, the sizes alternating in each repetition. What grows: tasks (the same per host, so N× in",
         "total), round trips through the one outer engine, and the CPU of the 2-core machine that runs every host's",
         "module processes and engine: with 8 hosts on 2 cores the work of the hosts themselves is serialised, so",
-        "wall time grows close to linearly here; on separate machines only the controller's share would grow.", "",
-        "| hosts | first run | tasks per host | lab up (not in the figure) |", "|---|---|---|---|",
+        "wall time grows close to linearly here; on separate machines only the controller's share would grow.",
+        "",
+        "| hosts | first run | tasks per host | lab up (not in the figure) |",
+        "|---|---|---|---|",
     ]
     for s in sizes:
         tph = sorted(set(d["tasks_per_host"].get(s, {}).values()))
         lines.append(f"| {s} | {f(stats(d['first'][s]), digits=1)} | {tph} | {f(stats(d['lab_up'][s]), digits=1)} |")
     lo, hi = sizes[0], sizes[-1]
     r = stats([b / a for a, b in zip(d["first"][lo], d["first"][hi])])
-    lines += ["", f"Ratio {hi} hosts / {lo} hosts: {f(r, unit='×', digits=2)} (target ≤ 2×).", "",
-              f"Command: `{d['command']}`"]
+    lines += [
+        "",
+        f"Ratio {hi} hosts / {lo} hosts: {f(r, unit='×', digits=2)} (target ≤ 2×).",
+        "",
+        f"Command: `{d['command']}`",
+    ]
     return lines
 
 
 def render_planner(d):
-    lines = ["## 4b. Planner", "",
-             f"Measured {d.get('date')}; `plan_from_hostvars` from plugins/module_utils/_planner.py called in-process",
-             "with synthetic hostvars (one network). Routed mode gives every host routes to every other host's",
-             "prefixes (the routes column is the total over all hosts, which grows with n²), so it is measured only",
-             "up to 3,000 hosts.", "",
-             "| mode | hosts | plan time | routes |", "|---|---|---|---|"]
+    lines = [
+        "## 4b. Planner",
+        "",
+        f"Measured {d.get('date')}; `plan_from_hostvars` from plugins/module_utils/_planner.py called in-process",
+        "with synthetic hostvars (one network). Routed mode gives every host routes to every other host's",
+        "prefixes (the routes column is the total over all hosts, which grows with n²), so it is measured only",
+        "up to 3,000 hosts.",
+        "",
+        "| mode | hosts | plan time | routes |",
+        "|---|---|---|---|",
+    ]
     for mode in ("ndp_proxy", "routed"):
         for size, r in d[mode].items():
             lines.append(f"| {mode} | {size} | {f(r['secs'], digits=3)} | {r['routes']} |")
@@ -810,28 +1025,44 @@ def render_planner(d):
 
 def render_sync(d):
     return [
-        "## 5. Proxy-sync latency", "",
+        "## 5. Proxy-sync latency",
+        "",
         f"{_stamp(d)}, lab of {d['hosts']} hosts, after site.yml in ndp_proxy mode (dockernet-ndp-sync running).",
         f"{d['count']} containers started one by one on docker1 (`docker run -d --network bridge",
         "dockernet/busybox:latest sleep 3600`); for each, `docker exec dockernet-probe ping -6 -c1 -W1 ADDR` on",
         "docker2 is repeated until it answers. Times from `docker run` returning include a `docker inspect` for the",
         "address and the probe's own cost (two nested `docker exec`, see the resolution row): with one attempt",
-        "always enough, the entry was in place before the first probe could tell.", "",
-        "| | |", "|---|---|",
+        "always enough, the entry was in place before the first probe could tell.",
+        "",
+        "| | |",
+        "|---|---|",
         f"| from `docker run` returning until pingable | {f(d['from_return'])} |",
         f"| worst | {f(d['worst_from_return'])} |",
         f"| from before `docker run` | {f(d['from_start'])} |",
         f"| probe attempts needed | {f(d['attempts'], unit='', digits=1)} |",
         f"| one probe to an already reachable container (resolution) | {f(d['probe_floor'])} |",
-        f"| never reachable within 60 s | {d['unreached']} |", "",
+        f"| never reachable within 60 s | {d['unreached']} |",
+        "",
         "Command: `bench/run.py --only sync`",
     ]
 
 
-RENDER = {"ndp": render_ndp, "networks": render_networks, "rollout": render_rollout, "growth": render_growth,
-          "planner": render_planner, "sync": render_sync}
-RUNNERS = {"rollout": section_rollout, "sync": section_sync, "ndp": section_ndp, "networks": section_networks,
-           "growth": section_growth, "planner": section_planner}
+RENDER = {
+    "ndp": render_ndp,
+    "networks": render_networks,
+    "rollout": render_rollout,
+    "growth": render_growth,
+    "planner": render_planner,
+    "sync": render_sync,
+}
+RUNNERS = {
+    "rollout": section_rollout,
+    "sync": section_sync,
+    "ndp": section_ndp,
+    "networks": section_networks,
+    "growth": section_growth,
+    "planner": section_planner,
+}
 
 
 def main() -> int:
@@ -841,11 +1072,16 @@ def main() -> int:
     parser.add_argument("--reps-rollout", type=int, default=3, help="fresh-lab rollouts per variant (default 3)")
     parser.add_argument("--reps-noop", type=int, default=3, help="no-op rollouts per variant (default 3)")
     parser.add_argument("--reps-growth", type=int, default=3, help="rollouts per lab size (default 3)")
-    parser.add_argument("--variants", default="docker,docker+pipelining",
-                        help="rollout variants: " + ",".join(VARIANTS))
+    parser.add_argument(
+        "--variants", default="docker,docker+pipelining", help="rollout variants: " + ",".join(VARIANTS)
+    )
     parser.add_argument("--growth-variant", default="docker+pipelining", choices=list(VARIANTS))
-    parser.add_argument("--conn", default="docker+pipelining", choices=list(VARIANTS),
-                        help="connection variant of the ndp and networks sections")
+    parser.add_argument(
+        "--conn",
+        default="docker+pipelining",
+        choices=list(VARIANTS),
+        help="connection variant of the ndp and networks sections",
+    )
     parser.add_argument("--ndp-lab", default="bench", help="lab instance of the ndp section")
     parser.add_argument("--sizes", default="2,4,8", help="lab sizes for growth")
     parser.add_argument("--entries", type=int, default=1000)

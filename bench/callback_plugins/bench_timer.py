@@ -5,6 +5,7 @@
 Writes JSON lines to the file named by BENCH_TIMES_FILE: {"task", "host", "secs", "status", "changed"} per result
 and one {"stats": {host: {ok, changed, skipped, failed, unreachable}}} at the end. Used by bench/run.py only.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,14 +50,16 @@ class CallbackModule(CallbackBase):
     def _result(self, result, status):
         task = result._task
         start, seq = self._start.get(task._uuid, (time.perf_counter(), 0))
-        self._write({
-            "task": task.get_name(),
-            "seq": seq,
-            "host": result._host.get_name(),
-            "secs": time.perf_counter() - start,
-            "status": status,
-            "changed": bool(result._result.get("changed", False)),
-        })
+        self._write(
+            {
+                "task": task.get_name(),
+                "seq": seq,
+                "host": result._host.get_name(),
+                "secs": time.perf_counter() - start,
+                "status": status,
+                "changed": bool(result._result.get("changed", False)),
+            }
+        )
 
     def v2_runner_on_ok(self, result):
         self._result(result, "ok")

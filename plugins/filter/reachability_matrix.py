@@ -22,7 +22,7 @@ CORNER = "from \\ to"
 _PEER = re.compile(r"^peer=\[?([^\]\s]*)\]?\s*$", re.MULTILINE)
 
 
-def _address(text: t.Any) -> t.Optional[t.Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
+def _address(text: t.Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(str(text).strip())
     except ValueError:
@@ -38,8 +38,8 @@ def _cell(
     source: str,
     target: str,
     reports: Mapping[str, t.Any],
-    replies: Mapping[t.Tuple[str, str, str], Mapping[str, t.Any]],
-) -> t.Tuple[str, str]:
+    replies: Mapping[tuple[str, str, str], Mapping[str, t.Any]],
+) -> tuple[str, str]:
     """The cell for source -> target on network, and why it is not ok ('' when it is)."""
     for host in (source, target):
         report = reports.get(host)
@@ -92,7 +92,7 @@ def reachability_matrix(reports: t.Any, hosts: t.Any) -> dict[str, t.Any]:
         if isinstance(reports.get(host), Mapping) and "addresses" in reports[host]
     }
 
-    replies: dict[t.Tuple[str, str, str], Mapping[str, t.Any]] = {}
+    replies: dict[tuple[str, str, str], Mapping[str, t.Any]] = {}
     networks: list[str] = []
     for host in hosts:
         if host not in checked:

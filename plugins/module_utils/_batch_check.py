@@ -39,7 +39,11 @@ def comes_back(inspect: t.Mapping[str, t.Any]) -> bool:
 def expected_containers(inspects: t.Iterable[t.Mapping[str, t.Any]]) -> list[dict[str, str]]:
     """The containers to find running after the batch: id, name and restart policy, sorted by name."""
     return sorted(
-        ({"id": str(c.get("Id", "")), "name": _name(c), "restart_policy": _policy(c)} for c in inspects if comes_back(c)),
+        (
+            {"id": str(c.get("Id", "")), "name": _name(c), "restart_policy": _policy(c)}
+            for c in inspects
+            if comes_back(c)
+        ),
         key=lambda c: (c["name"], c["id"]),
     )
 

@@ -35,8 +35,17 @@ except ImportError:  # pragma: no cover - exercised only where the SDK is missin
 
 
 __all__ = [
-    "APIError", "DEFAULT_DOCKER_HOST", "DEFAULT_TIMEOUT", "DOCKER_IMPORT_ERROR", "DockerException", "EngineClient",
-    "EngineError", "HAS_DOCKER", "NotFound", "format_version", "parse_version",
+    "APIError",
+    "DEFAULT_DOCKER_HOST",
+    "DEFAULT_TIMEOUT",
+    "DOCKER_IMPORT_ERROR",
+    "DockerException",
+    "EngineClient",
+    "EngineError",
+    "HAS_DOCKER",
+    "NotFound",
+    "format_version",
+    "parse_version",
 ]
 
 HAS_DOCKER = DOCKER_IMPORT_ERROR is None
@@ -81,7 +90,8 @@ class EngineClient:
         except DockerException as exc:
             raise EngineError(
                 "cannot talk to the Docker engine at %s: %s. Is the engine running, and may this user use its "
-                "socket? Set docker_host (or DOCKER_HOST) if it listens elsewhere." % (docker_host, exc))
+                "socket? Set docker_host (or DOCKER_HOST) if it listens elsewhere." % (docker_host, exc)
+            ) from exc
         self.engine_version_text = str(version_info.get("Version", ""))
         self.api_version_text = str(version_info.get("ApiVersion", ""))
         self.engine_version = parse_version(self.engine_version_text)
@@ -91,17 +101,29 @@ class EngineClient:
         """Refuse ``feature`` on an engine older than ``min_version``, naming both versions."""
         if self.engine_version < tuple(min_version):
             raise EngineError(
-                "%s needs Docker engine %s or newer; the engine at %s is %s (API %s)" % (
-                    feature, format_version(tuple(min_version)), self.docker_host,
-                    self.engine_version_text, self.api_version_text))
+                "%s needs Docker engine %s or newer; the engine at %s is %s (API %s)"
+                % (
+                    feature,
+                    format_version(tuple(min_version)),
+                    self.docker_host,
+                    self.engine_version_text,
+                    self.api_version_text,
+                )
+            )
 
     def require_api(self, min_version: tuple[int, ...], feature: str) -> None:
         """Refuse ``feature`` when the negotiated API version is older than ``min_version``."""
         if self.api_version < tuple(min_version):
             raise EngineError(
-                "%s needs Docker API %s or newer; the engine at %s speaks API %s (engine %s)" % (
-                    feature, format_version(tuple(min_version)), self.docker_host,
-                    self.api_version_text, self.engine_version_text))
+                "%s needs Docker API %s or newer; the engine at %s speaks API %s (engine %s)"
+                % (
+                    feature,
+                    format_version(tuple(min_version)),
+                    self.docker_host,
+                    self.api_version_text,
+                    self.engine_version_text,
+                )
+            )
 
     def post_json(self, path: str, body: dict, *args: str) -> dict:
         """POST a JSON body the way the engine's API reference spells it and return the decoded answer.
@@ -114,7 +136,7 @@ class EngineClient:
         try:
             response.raise_for_status()
         except HTTPError as exc:
-            raise create_api_error_from_http_exception(exc)
+            raise create_api_error_from_http_exception(exc) from exc
         return response.json() if response.content else {}
 
     def close(self) -> None:

@@ -46,6 +46,7 @@ class InvalidNetworkSpec(ValueError):
 
 # --------------------------------------------------------------------------- wanted state
 
+
 def _to_engine_string(value: t.Any) -> str:
     """Driver options and labels are strings in the engine; YAML gives booleans and numbers too."""
     if isinstance(value, bool):
@@ -66,15 +67,15 @@ def _parse_subnet(text: str) -> IPNetwork:
         try:
             loose = ipaddress.ip_network(text.strip(), strict=False)
         except ValueError:
-            raise InvalidNetworkSpec("subnet %r is not a valid IPv4 or IPv6 prefix (%s)" % (text, exc))
-        raise InvalidNetworkSpec("subnet %r has host bits set; did you mean %s?" % (text, loose))
+            raise InvalidNetworkSpec("subnet %r is not a valid IPv4 or IPv6 prefix (%s)" % (text, exc)) from None
+        raise InvalidNetworkSpec("subnet %r has host bits set; did you mean %s?" % (text, loose)) from exc
 
 
 def _parse_address(text: str, what: str) -> IPAddress:
     try:
         return ipaddress.ip_address(str(text).strip())
     except ValueError:
-        raise InvalidNetworkSpec("%s %r is not a valid IPv4 or IPv6 address" % (what, text))
+        raise InvalidNetworkSpec("%s %r is not a valid IPv4 or IPv6 address" % (what, text)) from None
 
 
 def _normalise_pool(pool: dict) -> dict:
@@ -94,8 +95,9 @@ def _normalise_pool(pool: dict) -> dict:
         try:
             ip_range = ipaddress.ip_network(str(pool["ip_range"]).strip(), strict=True)
         except ValueError as exc:
-            raise InvalidNetworkSpec("ip_range %r of subnet %s is not a valid prefix (%s)" % (
-                pool["ip_range"], subnet, exc))
+            raise InvalidNetworkSpec(
+                "ip_range %r of subnet %s is not a valid prefix (%s)" % (pool["ip_range"], subnet, exc)
+            ) from exc
         if ip_range.version != subnet.version or not ip_range.subnet_of(subnet):  # type: ignore[arg-type]
             raise InvalidNetworkSpec("ip_range %s is not inside subnet %s" % (ip_range, subnet))
         normalised["ip_range"] = str(ip_range)
@@ -126,7 +128,7 @@ def normalise_wanted(params: dict) -> dict:
     pools.sort(key=_pool_sort_key)
     subnets = [ipaddress.ip_network(pool["subnet"]) for pool in pools]
     for index, subnet in enumerate(subnets):
-        for other in subnets[index + 1:]:
+        for other in subnets[index + 1 :]:
             if subnet.version == other.version and subnet.overlaps(other):  # type: ignore[arg-type]
                 raise InvalidNetworkSpec("subnets %s and %s overlap" % (subnet, other))
     families = {subnet.version for subnet in subnets}
@@ -146,8 +148,10 @@ def normalise_wanted(params: dict) -> dict:
     for option in GATEWAY_MODE_OPTIONS:
         mode = (driver_options or {}).get(option)
         if mode is not None and mode not in GATEWAY_MODE_MIN_ENGINE:
-            raise InvalidNetworkSpec("driver option %s=%s: the gateway mode must be one of %s" % (
-                option, mode, ", ".join(sorted(GATEWAY_MODE_MIN_ENGINE))))
+            raise InvalidNetworkSpec(
+                "driver option %s=%s: the gateway mode must be one of %s"
+                % (option, mode, ", ".join(sorted(GATEWAY_MODE_MIN_ENGINE)))
+            )
 
     return {
         "name": params["name"],
@@ -223,14 +227,17 @@ def restore_body(network: dict) -> dict:
     if network.get("Labels"):
         body["Labels"] = dict(network["Labels"])
     ipam = network.get("IPAM") or {}
-    body["IPAM"] = {"Driver": ipam.get("Driver") or "default", "Config": [
-        {key: value for key, value in pool.items() if value} for pool in ipam.get("Config") or []]}
+    body["IPAM"] = {
+        "Driver": ipam.get("Driver") or "default",
+        "Config": [{key: value for key, value in pool.items() if value} for pool in ipam.get("Config") or []],
+    }
     if ipam.get("Options"):
         body["IPAM"]["Options"] = dict(ipam["Options"])
     return body
 
 
 # --------------------------------------------------------------------------- current state
+
 
 def summarise(network: dict | None) -> dict:
     """An inspect result in the module's option names, for the diff and for comparing."""
@@ -248,7 +255,8 @@ def summarise(network: dict | None) -> dict:
             entry["ip_range"] = str(ipaddress.ip_network(pool["IPRange"], strict=False))
         if pool.get("AuxiliaryAddresses"):
             entry["aux_addresses"] = {
-                key: str(ipaddress.ip_address(value)) for key, value in pool["AuxiliaryAddresses"].items()}
+                key: str(ipaddress.ip_address(value)) for key, value in pool["AuxiliaryAddresses"].items()
+            }
         pools.append(entry)
     pools.sort(key=_pool_sort_key)
     return {
@@ -304,9 +312,11 @@ def compare(wanted: dict, current: dict) -> list[dict]:
                 # The task leaves this family's subnet to the engine.
                 continue
             if set(have_pools[family]) != set(want_pools[family]):
-                differ("ipam_config (%s subnets)" % FAMILY_NAMES[family],
-                       [str(subnet) for subnet in sorted(have_pools[family])],
-                       [str(subnet) for subnet in sorted(want_pools[family])])
+                differ(
+                    "ipam_config (%s subnets)" % FAMILY_NAMES[family],
+                    [str(subnet) for subnet in sorted(have_pools[family])],
+                    [str(subnet) for subnet in sorted(want_pools[family])],
+                )
                 continue
             for subnet, want_pool in sorted(want_pools[family].items()):
                 have_pool = have_pools[family][subnet]
@@ -323,11 +333,22 @@ def project_after(wanted: dict, current: dict) -> dict:
     A family whose subnets the task leaves to the engine keeps what the engine has (or nothing, for a new
     network: the engine allocates it at creation).
     """
-    after = dict(current) if current else {
-        "name": wanted["name"], "driver_options": {}, "ipam_driver": "default", "ipam_driver_options": {},
-        "ipam_config": [], "enable_ipv6": False, "enable_ipv4": True, "internal": False, "attachable": False,
-        "labels": {},
-    }
+    after = (
+        dict(current)
+        if current
+        else {
+            "name": wanted["name"],
+            "driver_options": {},
+            "ipam_driver": "default",
+            "ipam_driver_options": {},
+            "ipam_config": [],
+            "enable_ipv6": False,
+            "enable_ipv4": True,
+            "internal": False,
+            "attachable": False,
+            "labels": {},
+        }
+    )
     after["name"] = wanted["name"]
     after["driver"] = wanted["driver"]
     for option in ("enable_ipv6", "enable_ipv4", "internal", "attachable", "ipam_driver"):
@@ -373,6 +394,7 @@ def overlapping_networks(wanted: dict, networks: list[dict]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- attached containers
+
 
 def attachment(container: dict, network_id: str, network_name: str) -> dict | None:
     """What ``container`` (its inspect output) has on the network: aliases, static addresses, options.
@@ -421,11 +443,12 @@ def _address_verdict(address_text: str, family: int, wanted: dict, gateways: dic
         return "IPv6 is not enabled on the new network"
     if family == 4 and wanted.get("enable_ipv4") is False:
         return "IPv4 is disabled on the new network"
-    pools = [pool for pool in wanted.get("ipam_config") or []
-             if ipaddress.ip_network(pool["subnet"]).version == family]
+    pools = [pool for pool in wanted.get("ipam_config") or [] if ipaddress.ip_network(pool["subnet"]).version == family]
     if not pools:
-        return ("the new network has no %s subnet in ipam_config; the engine accepts static addresses only "
-                "in subnets the network was created with" % family_name)
+        return (
+            "the new network has no %s subnet in ipam_config; the engine accepts static addresses only "
+            "in subnets the network was created with" % family_name
+        )
     for pool in pools:
         subnet = ipaddress.ip_network(pool["subnet"])
         if address not in subnet:
@@ -444,8 +467,9 @@ def _address_verdict(address_text: str, family: int, wanted: dict, gateways: dic
     return "not in the new %s subnets (%s)" % (family_name, ", ".join(pool["subnet"] for pool in pools))
 
 
-def plan_reconnections(attachments: list[dict], wanted: dict,
-                       gateways: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
+def plan_reconnections(
+    attachments: list[dict], wanted: dict, gateways: dict[str, str] | None = None
+) -> tuple[list[dict], list[dict]]:
     """How each attached container is connected again after the network is created anew.
 
     Returns ``(reconnect, not_kept)``: ``reconnect`` holds one entry per container with the aliases and

@@ -55,7 +55,7 @@ def _prefixes(values, key: str) -> list[str]:
         try:
             prefix = ipaddress.IPv6Network(str(value), strict=True)
         except ValueError as exc:
-            raise FirewallConfigError('%s: %r is not an IPv6 prefix (%s)' % (key, value, exc))
+            raise FirewallConfigError('%s: %r is not an IPv6 prefix (%s)' % (key, value, exc)) from exc
         prefixes.append(str(prefix))
     return prefixes
 
@@ -87,7 +87,7 @@ def internal_subnets(networks: list) -> list[str]:
     for network in networks:
         if not isinstance(network, dict) or not network.get('Internal'):
             continue
-        for entry in ((network.get('IPAM') or {}).get('Config') or []):
+        for entry in (network.get('IPAM') or {}).get('Config') or []:
             subnet = (entry or {}).get('Subnet') or ''
             try:
                 parsed = ipaddress.ip_network(subnet, strict=False)
@@ -114,8 +114,9 @@ def restore_text(config: dict, engine_internal: list[str]) -> str:
     internal = _unique(config['internal_prefixes'] + engine_internal)
     lines = ['*filter', ':%s - [0:0]' % FILTER_CHAIN, ':%s - [0:0]' % SITE_CHAIN]
     lines += ['-A %s -d %s -j RETURN' % (FILTER_CHAIN, prefix) for prefix in internal]
-    lines += ['-A %s -i %s -d %s -j %s' % (FILTER_CHAIN, interface, prefix, SITE_CHAIN)
-              for prefix in config['destinations']]
+    lines += [
+        '-A %s -i %s -d %s -j %s' % (FILTER_CHAIN, interface, prefix, SITE_CHAIN) for prefix in config['destinations']
+    ]
     lines += ['-A %s -s %s -j ACCEPT' % (SITE_CHAIN, prefix) for prefix in config['sources']]
     lines += ['COMMIT', '*nat', ':%s - [0:0]' % NAT_CHAIN, ':%s - [0:0]' % NAT_SITE_CHAIN]
     exempt = config['nat_exempt_destinations']
@@ -129,8 +130,7 @@ def restore_text(config: dict, engine_internal: list[str]) -> str:
     if config['raw_table_accept']:
         lines += ['*raw', ':%s - [0:0]' % RAW_CHAIN]
         lines += ['-A %s -d %s -j RETURN' % (RAW_CHAIN, prefix) for prefix in internal]
-        lines += ['-A %s -i %s -d %s -j ACCEPT' % (RAW_CHAIN, interface, prefix)
-                  for prefix in config['destinations']]
+        lines += ['-A %s -i %s -d %s -j ACCEPT' % (RAW_CHAIN, interface, prefix) for prefix in config['destinations']]
         lines.append('COMMIT')
     return '\n'.join(lines) + '\n'
 

@@ -130,7 +130,7 @@ def engine_networks(inspected: list) -> dict[str, dict]:
         if not isinstance(network, dict) or not network.get('Name'):
             continue
         subnets = []
-        for entry in ((network.get('IPAM') or {}).get('Config') or []):
+        for entry in (network.get('IPAM') or {}).get('Config') or []:
             subnet = entry.get('Subnet') if isinstance(entry, dict) else None
             if subnet and ':' in subnet:
                 subnets.append(subnet)

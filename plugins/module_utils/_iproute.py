@@ -31,8 +31,9 @@ _NO_DEVICE = re.compile(r'(Cannot find device|Device) "(?P<name>[^"]*)"( does no
 class IprouteError(Exception):
     """An ip command failed; carries what fail_json needs."""
 
-    def __init__(self, msg: str, cmd: list[str] | None = None, rc: int | None = None,
-                 stdout: str = '', stderr: str = '') -> None:
+    def __init__(
+        self, msg: str, cmd: list[str] | None = None, rc: int | None = None, stdout: str = '', stderr: str = ''
+    ) -> None:
         super().__init__(msg)
         self.msg = msg
         self.cmd = cmd
@@ -84,7 +85,7 @@ def canonical_address(value: object) -> str:
     try:
         address = ipaddress.ip_address(str(value))
     except ValueError:
-        raise ValueError('%r is not an IPv6 address' % (value,))
+        raise ValueError('%r is not an IPv6 address' % (value,)) from None
     if address.version != 6:
         raise ValueError('%r is not an IPv6 address' % (value,))
     _no_zone(address, value)
@@ -96,7 +97,7 @@ def canonical_prefix(value: object) -> str:
     try:
         network = ipaddress.ip_network(str(value), strict=True)
     except ValueError as exc:
-        raise ValueError('%r is not an IPv6 prefix (%s)' % (value, exc))
+        raise ValueError('%r is not an IPv6 prefix (%s)' % (value, exc)) from exc
     if network.version != 6:
         raise ValueError('%r is not an IPv6 prefix' % (value,))
     _no_zone(network.network_address, value)
@@ -113,7 +114,7 @@ def protocol_number(value: object, allow_zero: bool = False) -> int:
 
 def metric_number(value: object) -> int:
     """A route metric (0 to 2**32-1); ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 32:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
         raise ValueError('metric %r is not a route metric' % (value,))
     return value
 
@@ -164,7 +165,11 @@ def neigh_proxy_batch(interface: str, to_add, to_remove, protocol: int = 0) -> l
 def route_add_line(dest, via, dev: str, protocol: int) -> str:
     """One batch line adding a unicast route through a gateway, tagged ``protocol``; ValueError on bad values."""
     return 'route add %s via %s dev %s proto %d' % (
-        canonical_prefix(dest), canonical_address(via), link_name(dev), protocol_number(protocol))
+        canonical_prefix(dest),
+        canonical_address(via),
+        link_name(dev),
+        protocol_number(protocol),
+    )
 
 
 def route_del_line(dest, protocol: int, metric: int, source=None, via=None, dev=None) -> str:
@@ -210,12 +215,14 @@ def proxy_entries(items: list) -> list[dict]:
         if not isinstance(item, dict) or 'dst' not in item or 'proxy' not in item:
             continue
         protocol = item.get('protocol')
-        entries.append({
-            'address': item['dst'],
-            'dev': item.get('dev'),
-            'protocol': None if protocol is None else str(protocol),
-            'flags': sorted(key for key, value in item.items() if value is None and key != 'proxy'),
-        })
+        entries.append(
+            {
+                'address': item['dst'],
+                'dev': item.get('dev'),
+                'protocol': None if protocol is None else str(protocol),
+                'flags': sorted(key for key, value in item.items() if value is None and key != 'proxy'),
+            }
+        )
     return entries
 
 
@@ -241,8 +248,13 @@ def run_json(module, argv: list[str]) -> list:
     try:
         return parse_json(stdout)
     except ValueError as exc:
-        raise IprouteError('Cannot parse the JSON output of %s (iproute2 too old for -j?): %s'
-                           % (' '.join(argv), exc), argv, rc, stdout, stderr)
+        raise IprouteError(
+            'Cannot parse the JSON output of %s (iproute2 too old for -j?): %s' % (' '.join(argv), exc),
+            argv,
+            rc,
+            stdout,
+            stderr,
+        ) from exc
 
 
 def read_proxy_entries(module, ip_bin: str, interface: str) -> list[dict]:
@@ -261,11 +273,19 @@ def run_batch(module, ip_bin: str, lines: list[str], family: str = '-6') -> None
     argv = batch_argv(ip_bin, family)
     for line in lines:
         if not isinstance(line, str) or not _BATCH_LINE.fullmatch(line):
-            raise UnsafeBatchLine('refusing to run ip -batch: line %r holds characters no validated value has '
-                                  '(nothing was changed)' % (line,))
-    rc, stdout, stderr = module.run_command(argv, data='\n'.join(lines) + '\n', binary_data=True,
-                                            environ_update=IP_ENVIRON)
+            raise UnsafeBatchLine(
+                'refusing to run ip -batch: line %r holds characters no validated value has '
+                '(nothing was changed)' % (line,)
+            )
+    rc, stdout, stderr = module.run_command(
+        argv, data='\n'.join(lines) + '\n', binary_data=True, environ_update=IP_ENVIRON
+    )
     if rc != 0:
-        raise IprouteError('ip -batch failed part way through %d changes (those before the failing one are applied;'
-                           ' running again converges): %s' % (len(lines), stderr.strip() or stdout.strip()),
-                           argv, rc, stdout, stderr)
+        raise IprouteError(
+            'ip -batch failed part way through %d changes (those before the failing one are applied;'
+            ' running again converges): %s' % (len(lines), stderr.strip() or stdout.strip()),
+            argv,
+            rc,
+            stdout,
+            stderr,
+        )

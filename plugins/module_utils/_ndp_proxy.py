@@ -54,8 +54,8 @@ def parse_address(value: str) -> ipaddress.IPv6Address:
         address = ipaddress.IPv6Address(text)
     except ValueError:
         if '/' in text:
-            raise ValueError('%r is a prefix; give a single IPv6 address (without /length)' % value)
-        raise ValueError('%r is not an IPv6 address' % value)
+            raise ValueError('%r is a prefix; give a single IPv6 address (without /length)' % value) from None
+        raise ValueError('%r is not an IPv6 address' % value) from None
     if getattr(address, 'scope_id', None) is not None:
         # ipaddress takes any characters after '%', newlines included, and writes them back.
         raise ValueError('%r has a zone index (%%...); give the address without it' % value)
@@ -89,8 +89,11 @@ def owned_addresses(entries, protocol: int) -> set:
     """
     if not protocol:
         return set()
-    return {ipaddress.IPv6Address(str(entry['address'])) for entry in entries
-            if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol)}
+    return {
+        ipaddress.IPv6Address(str(entry['address']))
+        for entry in entries
+        if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol)
+    }
 
 
 def parse_prefix(value: str) -> ipaddress.IPv6Network:
@@ -103,7 +106,7 @@ def parse_prefix(value: str) -> ipaddress.IPv6Network:
     try:
         network = ipaddress.IPv6Network(text, strict=False)
     except ValueError:
-        raise ValueError('%r is not an IPv6 prefix' % value)
+        raise ValueError('%r is not an IPv6 prefix' % value) from None
     raise ValueError('%r has host bits set; did you mean %s?' % (value, network.compressed))
 
 

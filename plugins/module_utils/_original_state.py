@@ -50,8 +50,14 @@ class RecordError(Exception):
 
 # ------------------------------------------------------------------ the record
 def empty_record() -> dict:
-    return {'version': RECORD_VERSION, 'daemon': {}, 'daemon_pools': {'owned': [], 'scope': []}, 'sysctls': {},
-            'ip6tables': {}, 'networks': []}
+    return {
+        'version': RECORD_VERSION,
+        'daemon': {},
+        'daemon_pools': {'owned': [], 'scope': []},
+        'sysctls': {},
+        'ip6tables': {},
+        'networks': [],
+    }
 
 
 def parse_record(text: str | None, path: str) -> dict:
@@ -62,15 +68,18 @@ def parse_record(text: str | None, path: str) -> dict:
     try:
         loaded = json.loads(text)
     except ValueError as exc:
-        raise RecordError('%s is not valid JSON (%s); it was left untouched' % (path, exc))
+        raise RecordError('%s is not valid JSON (%s); it was left untouched' % (path, exc)) from exc
     if not isinstance(loaded, dict):
-        raise RecordError('%s holds a JSON %s, not a record object; it was left untouched'
-                          % (path, type(loaded).__name__))
+        raise RecordError(
+            '%s holds a JSON %s, not a record object; it was left untouched' % (path, type(loaded).__name__)
+        )
     for key, default in record.items():
         value = loaded.get(key, default)
         if key != 'version' and not isinstance(value, type(default)):
-            raise RecordError('%s: %s holds a JSON %s, expected a %s; it was left untouched'
-                              % (path, key, type(value).__name__, type(default).__name__))
+            raise RecordError(
+                '%s: %s holds a JSON %s, expected a %s; it was left untouched'
+                % (path, key, type(value).__name__, type(default).__name__)
+            )
         record[key] = value
     return record
 
@@ -131,8 +140,11 @@ def record_names(record: dict, section: str, names) -> dict:
 def changed_keys(before: dict, after: dict) -> list[str]:
     """Keys added, removed or given another value, in the order of ``before`` then ``after``."""
     keys = list(before) + [key for key in after if key not in before]
-    return [key for key in keys
-            if (key in before) != (key in after) or (key in before and not same_value(before[key], after[key]))]
+    return [
+        key
+        for key in keys
+        if (key in before) != (key in after) or (key in before and not same_value(before[key], after[key]))
+    ]
 
 
 def record_change(record: dict, before: dict, after: dict, pools: list | None, scope) -> dict:
@@ -333,8 +345,11 @@ def owned_ip6tables_lines(save_text: str) -> list[str]:
 # ------------------------------------------------------------------ proxy entries
 def owned_proxy_entries(entries: list, protocol: int) -> list[dict]:
     """Entries (from _iproute.proxy_entries, with dev) tagged with ``protocol``, sorted by link and address."""
-    owned = [entry for entry in entries
-             if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol) and entry.get('dev')]
+    owned = [
+        entry
+        for entry in entries
+        if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol) and entry.get('dev')
+    ]
     return sorted(owned, key=lambda entry: (entry['dev'], int(ipaddress.IPv6Address(entry['address']))))
 
 
@@ -353,7 +368,8 @@ def stale_bridge_lines(addresses: list, routes: list, prefix: str, bridge: str) 
                 continue
             address = ipaddress.IPv6Address(local)
             if (info.get('scope') == 'global' and address in network) or (
-                    info.get('scope') == 'link' and address == ENGINE_LINK_LOCAL and info.get('prefixlen') == 64):
+                info.get('scope') == 'link' and address == ENGINE_LINK_LOCAL and info.get('prefixlen') == 64
+            ):
                 lines.append('address del %s/%d dev %s' % (address.compressed, int(info['prefixlen']), bridge))
     for route in routes:
         dst = str((route or {}).get('dst', ''))

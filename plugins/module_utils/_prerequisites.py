@@ -82,8 +82,11 @@ def check_docker_sdk(import_error: str | None, os_release: dict[str, str]) -> Mi
     """From ``import docker`` in the module's interpreter."""
     if import_error is None:
         return None
-    return Missing('docker-sdk', 'the Docker SDK for Python cannot be imported (%s)' % import_error,
-                   package_for('docker-sdk', os_release))
+    return Missing(
+        'docker-sdk',
+        'the Docker SDK for Python cannot be imported (%s)' % import_error,
+        package_for('docker-sdk', os_release),
+    )
 
 
 def check_iproute(ip_path: str | None, rc: int, stdout: str, os_release: dict[str, str]) -> Missing | None:
@@ -96,8 +99,9 @@ def check_iproute(ip_path: str | None, rc: int, stdout: str, os_release: dict[st
     except ValueError:
         links = None
     if not isinstance(links, list):
-        return Missing('iproute2', '%s gives no JSON output (ip -j, rc %d); a newer iproute2 is needed' % (ip_path, rc),
-                       package)
+        return Missing(
+            'iproute2', '%s gives no JSON output (ip -j, rc %d); a newer iproute2 is needed' % (ip_path, rc), package
+        )
     return None
 
 
@@ -117,8 +121,12 @@ def check_systemd(systemctl_path: str | None, booted: bool, os_release: dict[str
     if systemctl_path is None:
         return Missing('systemd', 'no systemctl command', package_for('systemd', os_release))
     if not booted:
-        return Missing('systemd', 'systemd is not the running init system (no /run/systemd/system); the engine and '
-                       "the collection's units are managed through it", None)
+        return Missing(
+            'systemd',
+            'systemd is not the running init system (no /run/systemd/system); the engine and '
+            "the collection's units are managed through it",
+            None,
+        )
     return None
 
 

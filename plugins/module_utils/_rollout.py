@@ -44,7 +44,9 @@ def _batch(value: t.Any) -> int | str:
         if percent:
             share = float(percent.group(1))
             if not 0 < share <= 100:
-                raise ValueError("a percentage of the hosts must be above 0%% and at most 100%%, not %s" % value.strip())
+                raise ValueError(
+                    "a percentage of the hosts must be above 0%% and at most 100%%, not %s" % value.strip()
+                )
             return "%s%%" % percent.group(1)
     raise ValueError("%r is neither a host count (2) nor a percentage of the hosts ('25%%')" % (value,))
 
@@ -103,8 +105,9 @@ def batch_settings(hostvars: Mapping, host_names: t.Sequence[str]) -> dict[str, 
                 shown = "unset" if raw is _UNSET else repr(raw)
                 problems.append(
                     "%s: %s: %s here but %s on %s; the whole site is rolled out with one value: set it once, in "
-                    "group_vars of the hosts' group or with -e" % (
-                        host, name, shown, "unset" if first is _UNSET else repr(first), first_host))
+                    "group_vars of the hosts' group or with -e"
+                    % (host, name, shown, "unset" if first is _UNSET else repr(first), first_host)
+                )
                 continue
         if first is _UNSET:
             continue

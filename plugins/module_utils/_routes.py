@@ -20,15 +20,32 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
 )
 
 __all__ = [
-    'InstalledRoute', 'Route', 'RoutePlan', 'batch_lines', 'canonical_address', 'canonical_prefix',
-    'conflict_message', 'plan_routes', 'routes_from_ip', 'wanted_route',
+    'InstalledRoute',
+    'Route',
+    'RoutePlan',
+    'batch_lines',
+    'canonical_address',
+    'canonical_prefix',
+    'conflict_message',
+    'plan_routes',
+    'routes_from_ip',
+    'wanted_route',
 ]
 
 # The metric the kernel gives an IPv6 route added without one; routes are described without it.
 DEFAULT_METRIC = 1024
 # Route types ip prints under -N as the kernel's RTN_* numbers (unicast, 1, is not printed).
-ROUTE_TYPES = {'2': 'local', '3': 'broadcast', '4': 'anycast', '5': 'multicast', '6': 'blackhole',
-               '7': 'unreachable', '8': 'prohibit', '9': 'throw', '10': 'nat'}
+ROUTE_TYPES = {
+    '2': 'local',
+    '3': 'broadcast',
+    '4': 'anycast',
+    '5': 'multicast',
+    '6': 'blackhole',
+    '7': 'unreachable',
+    '8': 'prohibit',
+    '9': 'throw',
+    '10': 'nat',
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -67,8 +84,12 @@ class InstalledRoute:
 
     def provides(self, route: Route) -> bool:
         """Whether this installed route is the wanted ``route`` (whatever its metric)."""
-        return (not self.kind and not self.source and not self.nexthops
-                and (self.dest, self.via, self.dev) == (route.dest, route.via, route.dev))
+        return (
+            not self.kind
+            and not self.source
+            and not self.nexthops
+            and (self.dest, self.via, self.dev) == (route.dest, route.via, route.dev)
+        )
 
     def describe(self) -> str:
         words = [self.kind] if self.kind else []
@@ -125,8 +146,11 @@ def _installed(item: dict) -> InstalledRoute | None:
     kind = item.get('type')
     if kind is not None:
         kind = ROUTE_TYPES.get(str(kind), str(kind))
-    nexthops = tuple((str(hop.get('gateway') or ''), str(hop.get('dev') or ''))
-                     for hop in item.get('nexthops') or () if isinstance(hop, dict))
+    nexthops = tuple(
+        (str(hop.get('gateway') or ''), str(hop.get('dev') or ''))
+        for hop in item.get('nexthops') or ()
+        if isinstance(hop, dict)
+    )
     metric = item.get('metric')
     return InstalledRoute(
         dest=dest,
@@ -158,8 +182,9 @@ def routes_from_ip(items: list) -> list[InstalledRoute]:
     return routes
 
 
-def plan_routes(wanted: list[Route], current: list[InstalledRoute], protocol: int, state: str,
-                exclusive: bool) -> RoutePlan:
+def plan_routes(
+    wanted: list[Route], current: list[InstalledRoute], protocol: int, state: str, exclusive: bool
+) -> RoutePlan:
     """Work out the changes that make the routes tagged ``protocol`` match ``wanted``.
 
     A wanted route whose destination is already routed by someone else (another protocol) is a conflict:
@@ -183,14 +208,15 @@ def plan_routes(wanted: list[Route], current: list[InstalledRoute], protocol: in
         conflicts = tuple((item, foreign[item.dest]) for item in missing if item.dest in foreign)
         wanted_dests = {item.dest for item in wanted_set}
         # A route of ours to a wanted destination in another shape is replaced, not left beside it.
-        to_remove = tuple(route for route in ours
-                          if not any(route.provides(item) for item in wanted_set)
-                          and (exclusive or route.dest in wanted_dests))
+        to_remove = tuple(
+            route
+            for route in ours
+            if not any(route.provides(item) for item in wanted_set) and (exclusive or route.dest in wanted_dests)
+        )
     else:
         raise ValueError('state must be present or absent, not %r' % state)
     after = (set(before) - {route.describe() for route in to_remove}) | {item.describe() for item in to_add}
-    return RoutePlan(to_add=to_add, to_remove=to_remove, conflicts=conflicts, before=before,
-                     after=tuple(sorted(after)))
+    return RoutePlan(to_add=to_add, to_remove=to_remove, conflicts=conflicts, before=before, after=tuple(sorted(after)))
 
 
 def conflict_message(conflicts) -> str:
@@ -198,7 +224,8 @@ def conflict_message(conflicts) -> str:
     return '; '.join(
         'route to %s already exists and is not ours (protocol %s: %s): remove it or choose another prefix'
         % (route.dest, 'none' if other.protocol is None else other.protocol, other.describe())
-        for route, other in conflicts)
+        for route, other in conflicts
+    )
 
 
 def batch_lines(plan: RoutePlan, protocol: int) -> list[str]:
@@ -208,8 +235,16 @@ def batch_lines(plan: RoutePlan, protocol: int) -> list[str]:
     when it has a single one; every value is validated again here (ValueError), so nothing read from the
     kernel or given by the user can add a word or a command to a line.
     """
-    lines = [route_del_line(route.dest, protocol, route.metric, source=route.source or None,
-                            via=route.via or None, dev=None if route.kind else route.dev or None)
-             for route in plan.to_remove]
+    lines = [
+        route_del_line(
+            route.dest,
+            protocol,
+            route.metric,
+            source=route.source or None,
+            via=route.via or None,
+            dev=None if route.kind else route.dev or None,
+        )
+        for route in plan.to_remove
+    ]
     lines += [route_add_line(route.dest, route.via, route.dev, protocol) for route in plan.to_add]
     return lines

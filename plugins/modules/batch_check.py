@@ -193,8 +193,10 @@ def after(module: AnsibleModule) -> None:
     try:
         engine = _connect(params, deadline)
     except EngineError as exc:
-        module.fail_json(msg="%s: after this batch: the engine does not answer within %d s: %s"
-                         % (params["host"], params["wait"], exc))
+        module.fail_json(
+            msg="%s: after this batch: the engine does not answer within %d s: %s"
+            % (params["host"], params["wait"], exc)
+        )
     ids = [str(c.get("id", "")) for c in params["expected"]]
     try:
         while True:
@@ -210,8 +212,9 @@ def after(module: AnsibleModule) -> None:
     if problems:
         module.fail_json(
             msg="%s: after this batch, not running again within %d s: %s"
-                % (params["host"], params["wait"], "; ".join(problems)),
-            seconds=seconds)
+            % (params["host"], params["wait"], "; ".join(problems)),
+            seconds=seconds,
+        )
     module.exit_json(changed=False, seconds=seconds)
 
 
@@ -227,8 +230,12 @@ def reach(module: AnsibleModule) -> None:
             break
         time.sleep(_POLL)
     source = params["source"] or "this host"
-    module.exit_json(changed=False, reachable=error is None, seconds=round(time.monotonic() - started, 1),
-                     summary=source if error is None else "%s (%s)" % (source, error))
+    module.exit_json(
+        changed=False,
+        reachable=error is None,
+        seconds=round(time.monotonic() - started, 1),
+        summary=source if error is None else "%s (%s)" % (source, error),
+    )
 
 
 def main() -> None:

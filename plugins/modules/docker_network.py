@@ -295,8 +295,12 @@ class NetworkTask:
         self.api = engine.api
         self.name = module.params["name"]
         self.result: dict = {
-            "changed": False, "network": {}, "differences": [], "recreated": False,
-            "reconnected": [], "not_kept": [],
+            "changed": False,
+            "network": {},
+            "differences": [],
+            "recreated": False,
+            "reconnected": [],
+            "not_kept": [],
             "engine": {"version": engine.engine_version_text, "api_version": engine.api_version_text},
         }
 
@@ -331,8 +335,11 @@ class NetworkTask:
         return self.api.inspect_network(created["Id"])
 
     def connect(self, network_id: str, planned: dict) -> None:
-        kwargs = {"aliases": planned["aliases"] or None,
-                  "ipv4_address": planned.get("ipv4_address"), "ipv6_address": planned.get("ipv6_address")}
+        kwargs = {
+            "aliases": planned["aliases"] or None,
+            "ipv4_address": planned.get("ipv4_address"),
+            "ipv6_address": planned.get("ipv6_address"),
+        }
         if planned.get("link_local_ips"):
             kwargs["link_local_ips"] = planned["link_local_ips"]
         if planned.get("driver_opts"):
@@ -372,7 +379,8 @@ class NetworkTask:
                 "Set recreate: always to recreate it and reconnect them (keeping aliases and the static addresses "
                 "that are still valid), or detach them first."
                 % (self.name, changing, ", ".join(entry["container"] for entry in attached)),
-                attached=[entry["container"] for entry in attached])
+                attached=[entry["container"] for entry in attached],
+            )
         overlaps = netlogic.overlapping_networks(wanted, self.api.networks())
         if overlaps:
             self.fail("network %s cannot be recreated: %s" % (self.name, "; ".join(overlaps)))
@@ -395,8 +403,11 @@ class NetworkTask:
             self.restore(network, attached, exc)
             raise  # restore() fails the module; this keeps linters aware the path ends here
 
-        gateways = {pool["subnet"]: pool.get("gateway")
-                    for pool in netlogic.summarise(new_network)["ipam_config"] if pool.get("gateway")}
+        gateways = {
+            pool["subnet"]: pool.get("gateway")
+            for pool in netlogic.summarise(new_network)["ipam_config"]
+            if pool.get("gateway")
+        }
         reconnect, not_kept = netlogic.plan_reconnections(attached, wanted, gateways)
         failed = []
         for planned in reconnect:
@@ -409,8 +420,13 @@ class NetworkTask:
                 # The engine refused a static address (taken meanwhile, say): connect without it.
                 for key in ("ipv4_address", "ipv6_address"):
                     if planned.get(key):
-                        not_kept.append({"container": planned["container"], "address": planned[key],
-                                         "reason": "the engine refused it: %s" % exc})
+                        not_kept.append(
+                            {
+                                "container": planned["container"],
+                                "address": planned[key],
+                                "reason": "the engine refused it: %s" % exc,
+                            }
+                        )
                         planned[key] = None
                 try:
                     self.connect(new_network["Id"], planned)
@@ -421,8 +437,10 @@ class NetworkTask:
         self.result["not_kept"] = not_kept
         self.result["network"] = self.api.inspect_network(new_network["Id"])
         if failed:
-            self.fail("network %s was recreated but these containers could not be connected again: %s"
-                      % (self.name, "; ".join(failed)))
+            self.fail(
+                "network %s was recreated but these containers could not be connected again: %s"
+                % (self.name, "; ".join(failed))
+            )
 
     def restore(self, old_network: dict, attached: list[dict], create_error: Exception) -> None:
         """Creating the new network failed after the old one was deleted: put the old one back."""
@@ -432,11 +450,16 @@ class NetworkTask:
                 self.connect(restored["Id"], entry)
             self.result["network"] = self.api.inspect_network(restored["Id"])
         except DockerException as exc:
-            self.fail("network %s was deleted to be recreated, creating it anew failed (%s), and restoring the "
-                      "old one failed too (%s). Containers that were attached: %s"
-                      % (self.name, create_error, exc, ", ".join(entry["container"] for entry in attached)))
-        self.fail("creating network %s anew failed: %s. The old network was created again and its containers "
-                  "reconnected; nothing else changed." % (self.name, create_error), changed=True)
+            self.fail(
+                "network %s was deleted to be recreated, creating it anew failed (%s), and restoring the "
+                "old one failed too (%s). Containers that were attached: %s"
+                % (self.name, create_error, exc, ", ".join(entry["container"] for entry in attached))
+            )
+        self.fail(
+            "creating network %s anew failed: %s. The old network was created again and its containers "
+            "reconnected; nothing else changed." % (self.name, create_error),
+            changed=True,
+        )
 
     def absent(self) -> None:
         network = self.find_network()
@@ -444,9 +467,11 @@ class NetworkTask:
             return
         attached = self.attachments(network)
         if attached:
-            self.fail("network %s is not removed: containers are attached: %s. Remove them or disconnect them first."
-                      % (self.name, ", ".join(entry["container"] for entry in attached)),
-                      attached=[entry["container"] for entry in attached])
+            self.fail(
+                "network %s is not removed: containers are attached: %s. Remove them or disconnect them first."
+                % (self.name, ", ".join(entry["container"] for entry in attached)),
+                attached=[entry["container"] for entry in attached],
+            )
         self.result["changed"] = True
         self.set_diff(netlogic.summarise(network), {})
         if not self.module.check_mode:
@@ -471,12 +496,16 @@ def main() -> None:
             "driver_options": {"type": "dict"},
             "ipam_driver": {"type": "str"},
             "ipam_driver_options": {"type": "dict"},
-            "ipam_config": {"type": "list", "elements": "dict", "options": {
-                "subnet": {"type": "str", "required": True},
-                "gateway": {"type": "str"},
-                "ip_range": {"type": "str", "aliases": ["iprange"]},
-                "aux_addresses": {"type": "dict"},
-            }},
+            "ipam_config": {
+                "type": "list",
+                "elements": "dict",
+                "options": {
+                    "subnet": {"type": "str", "required": True},
+                    "gateway": {"type": "str"},
+                    "ip_range": {"type": "str", "aliases": ["iprange"]},
+                    "aux_addresses": {"type": "dict"},
+                },
+            },
             "enable_ipv6": {"type": "bool"},
             "enable_ipv4": {"type": "bool"},
             "internal": {"type": "bool"},

@@ -169,12 +169,21 @@ def main() -> None:
         check_docker_sdk(_import_error(), os_release),
         check_iproute(ip_bin, ip_rc, ip_out, os_release),
         check_ip6tables(ip6tables_bin, ip6_rc, ip6_out, os_release),
-        check_systemd(module.get_bin_path('systemctl', opt_dirs=SBIN_DIRS), os.path.isdir('/run/systemd/system'),
-                      os_release),
-        check_command('dockerd', module.get_bin_path(module.params['dockerd_path'], opt_dirs=SBIN_DIRS),
-                      module.params['dockerd_path'], os_release),
-        check_command('docker-cli', module.get_bin_path(module.params['docker_path'], opt_dirs=SBIN_DIRS),
-                      module.params['docker_path'], os_release),
+        check_systemd(
+            module.get_bin_path('systemctl', opt_dirs=SBIN_DIRS), os.path.isdir('/run/systemd/system'), os_release
+        ),
+        check_command(
+            'dockerd',
+            module.get_bin_path(module.params['dockerd_path'], opt_dirs=SBIN_DIRS),
+            module.params['dockerd_path'],
+            os_release,
+        ),
+        check_command(
+            'docker-cli',
+            module.get_bin_path(module.params['docker_path'], opt_dirs=SBIN_DIRS),
+            module.params['docker_path'],
+            os_release,
+        ),
     ]
     missing = [item for item in findings if item is not None]
     dist = distribution(os_release)

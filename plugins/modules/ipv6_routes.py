@@ -161,10 +161,15 @@ def wanted_routes(module: AnsibleModule) -> list[Route]:
 def main() -> None:
     module = AnsibleModule(
         argument_spec=dict(
-            routes=dict(type='list', elements='dict', default=[], options=dict(
-                dest=dict(type='str', required=True),
-                via=dict(type='str', required=True),
-            )),
+            routes=dict(
+                type='list',
+                elements='dict',
+                default=[],
+                options=dict(
+                    dest=dict(type='str', required=True),
+                    via=dict(type='str', required=True),
+                ),
+            ),
             interface=dict(type='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             exclusive=dict(type='bool', default=True),

@@ -201,8 +201,11 @@ def main() -> None:
         module.fail_json(msg=str(exc))
 
     if module.params['state'] == 'present':
-        new = record_values(record, 'sysctls', {name: read_sysctl(module, name) for name in module.params['sysctls']
-                                                if name not in record['sysctls']})
+        new = record_values(
+            record,
+            'sysctls',
+            {name: read_sysctl(module, name) for name in module.params['sysctls'] if name not in record['sysctls']},
+        )
         if module.params['forward_policy'] and 'forward_policy' not in record['ip6tables']:
             policy = current_forward_policy(module, required=False)
             if policy is not None:
@@ -211,10 +214,17 @@ def main() -> None:
         changed = new != record
         if changed and not module.check_mode:
             write_record(module, path, render_record(new))
-        module.exit_json(changed=changed, record=new, restored=[],
-                         diff=dict(before=render_record(record) if text is not None else '',
-                                   after=render_record(new) if changed or text is not None else '',
-                                   before_header=path, after_header=path))
+        module.exit_json(
+            changed=changed,
+            record=new,
+            restored=[],
+            diff=dict(
+                before=render_record(record) if text is not None else '',
+                after=render_record(new) if changed or text is not None else '',
+                before_header=path,
+                after_header=path,
+            ),
+        )
 
     if module.params['networks']:
         module.fail_json(msg='networks is only used with state=present')
@@ -238,15 +248,29 @@ def main() -> None:
         for name, value in sorted(restores.items()):
             write_sysctl(module, name, value)
         if policy_before is not None:
-            argv = [module.get_bin_path('ip6tables', required=True), '--wait', '-t', 'filter', '-P', 'FORWARD',
-                    original_policy]
+            argv = [
+                module.get_bin_path('ip6tables', required=True),
+                '--wait',
+                '-t',
+                'filter',
+                '-P',
+                'FORWARD',
+                original_policy,
+            ]
             rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
             if rc != 0:
                 module.fail_json(msg='Cannot set the FORWARD policy back: %s' % err.strip(), cmd=argv, rc=rc)
-    module.exit_json(changed=changed, record=record, restored=restored,
-                     diff=dict(before=''.join(line + '\n' for line in before_lines),
-                               after=''.join(line + '\n' for line in restored),
-                               before_header='runtime values', after_header='runtime values'))
+    module.exit_json(
+        changed=changed,
+        record=record,
+        restored=restored,
+        diff=dict(
+            before=''.join(line + '\n' for line in before_lines),
+            after=''.join(line + '\n' for line in restored),
+            before_header='runtime values',
+            after_header='runtime values',
+        ),
+    )
 
 
 if __name__ == '__main__':

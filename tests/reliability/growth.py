@@ -10,6 +10,7 @@ Run by run.py (family `growth`, full engine only) or on its own:
     python tests/reliability/growth.py --lab relgrow [--engine trixie] [--keep-lab]
 Every subprocess gets an argv list; nothing goes through a shell.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,13 +21,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+import run as rel  # tests/reliability/run.py: the lab, playbook runs and results
 import yaml
 
-import run as rel  # tests/reliability/run.py: the lab, playbook runs and results
-
 # Room for a fourth host in the book's network: /66 split in /68 slices instead of the two-host default /67.
-ROOMY = {"dockernet_networks": [{"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66",
-                                 "ipv4_subnet": "172.31.0.0/24", "slice_prefixlen": 68}]}
+ROOMY = {
+    "dockernet_networks": [
+        {
+            "name": "ipv6_bridge",
+            "ipv6_prefix": "2001:db8:ab11:0:4000::/66",
+            "ipv4_subnet": "172.31.0.0/24",
+            "slice_prefixlen": 68,
+        }
+    ]
+}
 LIVE = "rel-live"
 PEER = "rel-grow"
 NETWORKS = ("bridge", "ipv6_bridge")
@@ -54,8 +62,12 @@ def without(inv_dir: Path, host: str) -> Path:
 def state(lab: rel.Lab, host: str, ctr: str) -> dict:
     out = lab.hx(host, ["docker", "inspect", "--format", "{{json .}}", ctr], check=True).stdout
     info = json.loads(out)
-    return {"id": info["Id"][:12], "started": info["State"]["StartedAt"], "running": info["State"]["Running"],
-            "ipv6": {name: net.get("GlobalIPv6Address") for name, net in info["NetworkSettings"]["Networks"].items()}}
+    return {
+        "id": info["Id"][:12],
+        "started": info["State"]["StartedAt"],
+        "running": info["State"]["Running"],
+        "ipv6": {name: net.get("GlobalIPv6Address") for name, net in info["NetworkSettings"]["Networks"].items()},
+    }
 
 
 def engine_started(lab: rel.Lab, host: str) -> str:
@@ -67,8 +79,11 @@ def live_restore_host(lab: rel.Lab) -> str:
     lab.hx("docker3", ["sh", "-c", 'printf \'{"live-restore": true}\\n\' > /etc/docker/daemon.json'], check=True)
     lab.hx("docker3", ["systemctl", "restart", "docker"], check=True)
     lab.wait_engines(["docker3"])
-    lab.hx("docker3", ["docker", "run", "-d", "--name", LIVE, "--restart", "unless-stopped", rel.BUSYBOX,
-                       "sleep", "1000000"], check=True)
+    lab.hx(
+        "docker3",
+        ["docker", "run", "-d", "--name", LIVE, "--restart", "unless-stopped", rel.BUSYBOX, "sleep", "1000000"],
+        check=True,
+    )
     return lab.hx("docker3", ["docker", "info", "--format", "{{.LiveRestoreEnabled}}"]).stdout.strip()
 
 
@@ -79,16 +94,20 @@ def refused(lab: rel.Lab, inv: Path) -> str:
     rel.expect(pr.rc != 0, "the run succeeded")
     rel.expect(pr.plays and all(p.startswith("Preflight") for p in pr.plays), f"plays started: {pr.plays}")
     msgs = " ".join(m for ms in pr.failed.values() for m in ms)
-    want = (f"docker3: live-restore: the engine runs with live-restore and containers on the default bridge ({LIVE}): "
-            "a restart would keep docker0 without ")
+    want = (
+        f"docker3: live-restore: the engine runs with live-restore and containers on the default bridge ({LIVE}): "
+        "a restart would keep docker0 without "
+    )
     rel.expect(want in msgs, f"no '{want}' in: {msgs[-500:] or pr.stderr[-400:]}")
     diff = rel.diff_snap(before, lab.snapshot())
     rel.expect(not diff, f"changed: {diff}")
     after = state(lab, "docker3", LIVE)
     rel.expect(after == ctr and after["running"], f"container {LIVE}: {ctr} -> {after}")
     line = next(ln for ln in re.split(r"\\n|\n", msgs) if want in ln)
-    return f"stopped in preflight ({pr.seconds:.0f} s): {line[line.find(want):][:260]}; snapshot unchanged; {LIVE} " \
-           f"still running since {after['started']}"
+    return (
+        f"stopped in preflight ({pr.seconds:.0f} s): {line[line.find(want) :][:260]}; snapshot unchanged; {LIVE} "
+        f"still running since {after['started']}"
+    )
 
 
 def role_check(lab: rel.Lab, inv: Path) -> str:
@@ -106,7 +125,7 @@ def role_check(lab: rel.Lab, inv: Path) -> str:
     rel.expect(bridge == "false", f"docker0 EnableIPv6={bridge}: the case did not reproduce live-restore's effect")
     running = state(lab, "docker3", LIVE)["running"]
     rel.expect(running, f"{LIVE} stopped")
-    return f"failed after the restart: {msgs[msgs.find(want):][:300]}; docker0 EnableIPv6 {bridge}; {LIVE} running"
+    return f"failed after the restart: {msgs[msgs.find(want) :][:300]}; docker0 EnableIPv6 {bridge}; {LIVE} running"
 
 
 def start_peers(lab: rel.Lab, hosts) -> dict:
@@ -115,9 +134,30 @@ def start_peers(lab: rel.Lab, hosts) -> dict:
         for network in NETWORKS:
             name = f"{PEER}-{network.replace('_', '-')}"
             lab.hx(host, ["docker", "rm", "-f", name])
-            lab.hx(host, ["docker", "run", "-d", "--name", name, "--network", network, "--restart", "unless-stopped",
-                          "--workdir", "/www", rel.BUSYBOX, "httpd", "-f", "-p", rel.PEER_PORT, "-h", "/www"],
-                   check=True)
+            lab.hx(
+                host,
+                [
+                    "docker",
+                    "run",
+                    "-d",
+                    "--name",
+                    name,
+                    "--network",
+                    network,
+                    "--restart",
+                    "unless-stopped",
+                    "--workdir",
+                    "/www",
+                    rel.BUSYBOX,
+                    "httpd",
+                    "-f",
+                    "-p",
+                    rel.PEER_PORT,
+                    "-h",
+                    "/www",
+                ],
+                check=True,
+            )
             rel.peer_cgi(lab, host, name)
             found[(host, network)] = state(lab, host, name)
     return found
@@ -133,7 +173,9 @@ def grow(lab: rel.Lab, inv2: Path, inv3: Path) -> str:
     rel.expect(pr.rc == 0, f"3-host rollout: rc={pr.rc}: {pr.failed}")
     changed = {h: sorted(pr.changed.get(h, ())) for h in ("docker1", "docker2")}
     for host in ("docker1", "docker2"):
-        rel.expect(lab.hx(host, ["cat", "/etc/docker/daemon.json"]).stdout == daemon[host], f"{host}: daemon.json changed")
+        rel.expect(
+            lab.hx(host, ["cat", "/etc/docker/daemon.json"]).stdout == daemon[host], f"{host}: daemon.json changed"
+        )
         rel.expect(engine_started(lab, host) == engines[host], f"{host}: the engine restarted")
         for network in NETWORKS:
             now = state(lab, host, f"{PEER}-{network.replace('_', '-')}")
@@ -150,8 +192,10 @@ def grow(lab: rel.Lab, inv2: Path, inv3: Path) -> str:
             lines.append(f"{network}: docker3 {src} -> {host} {dst} seen as {seen}")
     touched = "; ".join(f"{h}: {', '.join(t.split(' | ')[1] for t in c) or 'nothing'}" for h, c in changed.items())
     kept = ", ".join(f"{h} {peers[(h, n)]['ipv6'][n]}" for h in ("docker1", "docker2") for n in NETWORKS)
-    return (f"docker1/docker2: daemon.json, engines and containers unchanged ({kept}); tasks changed there: {touched}; "
-            + "; ".join(lines))
+    return (
+        f"docker1/docker2: daemon.json, engines and containers unchanged ({kept}); tasks changed there: {touched}; "
+        + "; ".join(lines)
+    )
 
 
 def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = False) -> None:
@@ -162,22 +206,36 @@ def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fal
         lab.fresh()
         inv3 = lab.make_inventory(group_vars=ROOMY)
         inv2 = without(inv3, "docker3")
-        if not res.case("growth", engine, "live-restore-refused",
-                        f"docker3 with live-restore (docker info says {live_restore_host(lab)}) and container {LIVE} "
-                        "on the default bridge; site.yml on docker1..3",
-                        "stops in preflight with 'docker3: live-restore: …' naming the container; no host changed; "
-                        "the container still runs", lambda: refused(lab, inv3)):
+        if not res.case(
+            "growth",
+            engine,
+            "live-restore-refused",
+            f"docker3 with live-restore (docker info says {live_restore_host(lab)}) and container {LIVE} "
+            "on the default bridge; site.yml on docker1..3",
+            "stops in preflight with 'docker3: live-restore: …' naming the container; no host changed; "
+            "the container still runs",
+            lambda: refused(lab, inv3),
+        ):
             return
-        res.case("growth", engine, "daemon-role-checks-docker0",
-                 "the daemon role alone on docker3 (no preflight): merges IPv6 into daemon.json and restarts the engine",
-                 "fails after the restart naming daemon_fixed_cidr_v6, docker0's state and the containers on it",
-                 lambda: role_check(lab, inv3))
+        res.case(
+            "growth",
+            engine,
+            "daemon-role-checks-docker0",
+            "the daemon role alone on docker3 (no preflight): merges IPv6 into daemon.json and restarts the engine",
+            "fails after the restart naming daemon_fixed_cidr_v6, docker0's state and the containers on it",
+            lambda: role_check(lab, inv3),
+        )
         lab.hx("docker3", ["docker", "rm", "-f", LIVE], check=True)
-        if not res.case("growth", engine, "grow-2-to-3",
-                        "site.yml on docker1+docker2 (ipv6_bridge /66 in /68 slices), containers on bridge and "
-                        "ipv6_bridge of both, then site.yml on docker1..3 (docker3 keeps live-restore, no containers)",
-                        "docker1/docker2 keep daemon.json, engine and containers; docker3's containers reach theirs "
-                        "and each receiver sees docker3's own address", lambda: grow(lab, inv2, inv3)):
+        if not res.case(
+            "growth",
+            engine,
+            "grow-2-to-3",
+            "site.yml on docker1+docker2 (ipv6_bridge /66 in /68 slices), containers on bridge and "
+            "ipv6_bridge of both, then site.yml on docker1..3 (docker3 keeps live-restore, no containers)",
+            "docker1/docker2 keep daemon.json, engine and containers; docker3's containers reach theirs "
+            "and each receiver sees docker3's own address",
+            lambda: grow(lab, inv2, inv3),
+        ):
             return
 
         def rerun():
@@ -186,6 +244,7 @@ def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fal
             changed = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
             rel.expect(not any(changed.values()), f"changed: {changed}")
             return f"rc 0, changed=0 on every host ({pr.seconds:.0f} s)"
+
         res.case("growth", engine, "grown-rerun-unchanged", "site.yml on docker1..3 again", "changed=0", rerun)
 
         def limited():
@@ -194,21 +253,45 @@ def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fal
             changed = sorted(pr.changed.get("docker1", ()))
             rel.expect(not changed, f"changed on docker1: {changed}")
             return f"rc 0, changed=0 on docker1 ({pr.seconds:.0f} s): the plan read docker2 and docker3 as well"
-        res.case("growth", engine, "limit-run-unchanged", "site.yml --limit docker1 on the grown site",
-                 "changed=0: the hosts left out are read, so docker1's plan (firewall accepts) stays the same", limited)
+
+        res.case(
+            "growth",
+            engine,
+            "limit-run-unchanged",
+            "site.yml --limit docker1 on the grown site",
+            "changed=0: the hosts left out are read, so docker1's plan (firewall accepts) stays the same",
+            limited,
+        )
         # Leave a site the rolling family can measure: with live-restore docker3's containers would not stop, and
         # a second container on docker0 may take the other's address when the engine restarts them (the address
         # follows the IPv4 address, given in start order), so the peers go.
         for host in lab.names:
             lab.hx(host, ["docker", "rm", "-f", *(f"{PEER}-{n.replace('_', '-')}" for n in NETWORKS)])
-        lab.hx("docker3", ["python3", "-c", "import json; p = '/etc/docker/daemon.json'; c = json.load(open(p)); "
-                           "c.pop('live-restore', None); open(p, 'w').write(json.dumps(c, indent=2) + chr(10))"],
-               check=True)
+        lab.hx(
+            "docker3",
+            [
+                "python3",
+                "-c",
+                "import json; p = '/etc/docker/daemon.json'; c = json.load(open(p)); "
+                "c.pop('live-restore', None); open(p, 'w').write(json.dumps(c, indent=2) + chr(10))",
+            ],
+            check=True,
+        )
         lab.hx("docker3", ["systemctl", "restart", "docker"], check=True)
         lab.wait_engines(["docker3"])
     except Exception as exc:  # noqa: BLE001 - a harness error fails the family, with its reason
-        res.rows.append(dict(family="growth", engine=engine, case="lab", done="bring a 3-host lab up and run",
-                             expected="no harness error", observed=f"ERROR: {exc}", passed=False, seconds=0))
+        res.rows.append(
+            dict(
+                family="growth",
+                engine=engine,
+                case="lab",
+                done="bring a 3-host lab up and run",
+                expected="no harness error",
+                observed=f"ERROR: {exc}",
+                passed=False,
+                seconds=0,
+            )
+        )
     finally:
         for d in (inv2, inv3):
             if d:

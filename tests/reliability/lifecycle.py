@@ -11,6 +11,7 @@ Run by tests/reliability/run.py (`--families lifecycle`) on the full engine only
 
 Every subprocess gets an argv list; nothing goes through a shell.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,16 @@ import time
 from pathlib import Path
 
 import yaml
-
-from run import (BUSYBOX, REPO, SITE, CaseFailed, Lab, Results, expect, log, playbook, seed,
-                 seeds_present)
+from run import BUSYBOX, REPO, SITE, CaseFailed, Lab, Results, expect, log, playbook, seed, seeds_present
 
 REMOVE = REPO / "playbooks" / "remove.yml"
-SYSCTLS = ("net.ipv6.conf.all.forwarding", "net.ipv6.conf.eth0.forwarding", "net.ipv6.conf.eth0.proxy_ndp",
-           "net.ipv6.conf.eth0.accept_ra", "net.ipv6.neigh.eth0.proxy_delay")
+SYSCTLS = (
+    "net.ipv6.conf.all.forwarding",
+    "net.ipv6.conf.eth0.forwarding",
+    "net.ipv6.conf.eth0.proxy_ndp",
+    "net.ipv6.conf.eth0.accept_ra",
+    "net.ipv6.neigh.eth0.proxy_delay",
+)
 PROTOCOL = "214"
 LC_CTR = "rel-lc-ping"
 
@@ -33,19 +37,22 @@ LC_CTR = "rel-lc-ping"
 # that differs fails remove-restores-snapshot.
 ALLOWED = {
     "network_ids": "the engine gives its default bridge network a new ID at every start, and remove.yml restarts "
-                   "it (daemon.json changed back); names are compared instead",
+    "it (daemon.json changed back); names are compared instead",
     "engine_ip6tables": "chains and rules of the engine itself (DOCKER, DOCKER-ISOLATION-*, DOCKER-USER, their "
-                        "FORWARD/nat jumps): created by the engine while the rollout had ip6tables on, and not "
-                        "removed by the engine when it starts with ip6tables off again; they are the engine's, "
-                        "not the collection's, and go at the next boot. No DOCKERNET-* chain may remain, and the "
-                        "FORWARD policy must be what it was",
+    "FORWARD/nat jumps): created by the engine while the rollout had ip6tables on, and not "
+    "removed by the engine when it starts with ip6tables off again; they are the engine's, "
+    "not the collection's, and go at the next boot. No DOCKERNET-* chain may remain, and the "
+    "FORWARD policy must be what it was",
 }
 
 
 def _save(lab: Lab, host: str) -> list[str]:
     out = lab.hx(host, ["ip6tables-save"]).stdout
-    return [line.split(" [")[0] if line.startswith(":") else line
-            for line in out.splitlines() if line and not line.startswith("#")]
+    return [
+        line.split(" [")[0] if line.startswith(":") else line
+        for line in out.splitlines()
+        if line and not line.startswith("#")
+    ]
 
 
 def snapshot(lab: Lab, hosts=None) -> dict:
@@ -60,11 +67,27 @@ def snapshot(lab: Lab, hosts=None) -> dict:
         s["dockernet_ip6tables"] = [ln for ln in save if "DOCKERNET" in ln]
         s["ip6tables"] = save
         s["units"] = sorted(lab.hx(h, ["systemctl", "list-unit-files", "--no-legend", "dockernet*"]).stdout.split("\n"))
-        s["files"] = sorted(set(s["files"]) | set(lab.hx(h, ["find", "/etc/dockernet", "/usr/local/lib/dockernet",
-                                                             "/etc/iproute2/rt_protos.d", "/etc/sysctl.d",
-                                                             "-maxdepth", "1"]).stdout.split()))
-        s["tagged"] = {"routes": [r for r in s["routes"] if str(r.get("protocol")) in (PROTOCOL, "dockernet")],
-                       "proxy": [p for p in s["proxy"] if PROTOCOL in p or "dockernet" in p]}
+        s["files"] = sorted(
+            set(s["files"])
+            | set(
+                lab.hx(
+                    h,
+                    [
+                        "find",
+                        "/etc/dockernet",
+                        "/usr/local/lib/dockernet",
+                        "/etc/iproute2/rt_protos.d",
+                        "/etc/sysctl.d",
+                        "-maxdepth",
+                        "1",
+                    ],
+                ).stdout.split()
+            )
+        )
+        s["tagged"] = {
+            "routes": [r for r in s["routes"] if str(r.get("protocol")) in (PROTOCOL, "dockernet")],
+            "proxy": [p for p in s["proxy"] if PROTOCOL in p or "dockernet" in p],
+        }
         s["network_names"] = sorted(line.split(" ", 1)[-1] for line in s.pop("networks") if line)
     return snap
 
@@ -73,6 +96,7 @@ def engine_only(before: list[str], after: list[str]) -> list[str]:
     """Lines of ``after`` not in ``before`` that are neither the engine's own chains and rules (a chain or target
     named DOCKER or DOCKER-*, but not DOCKERNET-*; a rule naming one of its bridges, such as the MASQUERADE rule of
     the old prefix) nor built-in chains of a table the engine loaded (the FORWARD policy is compared on its own)."""
+
     def engine(name: str) -> bool:
         return (name == "DOCKER" or name.startswith("DOCKER-")) and not name.startswith("DOCKERNET")
 
@@ -122,11 +146,21 @@ def removal(lab: Lab, res: Results, inv: Path):
         seed(lab)
         state["before"] = snapshot(lab)
         b = state["before"]["docker1"]
-        return f"seeded; docker1 before: {b['forward_policy']}, {b['sysctl'].strip().splitlines()[:1]}, " \
-               f"daemon.json keys {sorted(b['daemon.json'] or {})}"
-    if not res.case("lifecycle", e, "remove-seed", "seed foreign daemon.json keys, a network, a container, an "
-                    "untagged route and proxy entry on both hosts; snapshot (daemon.json, sysctls, routes, proxy "
-                    "entries, networks, containers, ip6tables-save, units, files)", "seeded", seed_and_snapshot):
+        return (
+            f"seeded; docker1 before: {b['forward_policy']}, {b['sysctl'].strip().splitlines()[:1]}, "
+            f"daemon.json keys {sorted(b['daemon.json'] or {})}"
+        )
+
+    if not res.case(
+        "lifecycle",
+        e,
+        "remove-seed",
+        "seed foreign daemon.json keys, a network, a container, an "
+        "untagged route and proxy entry on both hosts; snapshot (daemon.json, sysctls, routes, proxy "
+        "entries, networks, containers, ip6tables-save, units, files)",
+        "seeded",
+        seed_and_snapshot,
+    ):
         return
 
     def rollout():
@@ -139,10 +173,19 @@ def removal(lab: Lab, res: Results, inv: Path):
         rec = json.loads(lab.hx("docker1", ["cat", "/etc/dockernet/original.json"], check=True).stdout)
         state["record"] = rec
         state["mid"] = mid
-        return f"site.yml rc 0 in {pr.seconds:.0f} s; docker1 record: daemon {sorted(rec['daemon'])}, " \
-               f"sysctls {rec['sysctls']}, ip6tables {rec['ip6tables']}, networks {rec['networks']}"
-    if not res.case("lifecycle", e, "remove-rollout", "site.yml on both hosts", "rollout done; the record on each "
-                    "host holds the values from before", rollout):
+        return (
+            f"site.yml rc 0 in {pr.seconds:.0f} s; docker1 record: daemon {sorted(rec['daemon'])}, "
+            f"sysctls {rec['sysctls']}, ip6tables {rec['ip6tables']}, networks {rec['networks']}"
+        )
+
+    if not res.case(
+        "lifecycle",
+        e,
+        "remove-rollout",
+        "site.yml on both hosts",
+        "rollout done; the record on each host holds the values from before",
+        rollout,
+    ):
         return
 
     def check_mode():
@@ -153,8 +196,15 @@ def removal(lab: Lab, res: Results, inv: Path):
         for h in lab.names:
             expect(now[h] == state["mid"][h], f"{h}: --check changed the host")
         return f"--check predicts changes ({ {h: pr.changed_count(h) for h in lab.names} }) and changes nothing"
-    res.case("lifecycle", e, "remove-check-mode", "remove.yml --check --diff after the rollout", "changes "
-             "predicted, nothing changed", check_mode)
+
+    res.case(
+        "lifecycle",
+        e,
+        "remove-check-mode",
+        "remove.yml --check --diff after the rollout",
+        "changes predicted, nothing changed",
+        check_mode,
+    )
 
     def remove_and_compare():
         pr = playbook(inv, REMOVE, args=["--diff"])
@@ -167,16 +217,28 @@ def removal(lab: Lab, res: Results, inv: Path):
         expect(pr2.rc == 0, f"second remove.yml rc {pr2.rc}: {pr2.failed}")
         changed = {h: pr2.changed_count(h) for h in lab.names}
         expect(not any(changed.values()), f"second remove.yml changed: {pr2.changed}")
-        return f"remove.yml rc 0 in {pr.seconds:.0f} s; snapshot equal but for {explained or 'nothing'} " \
-               f"(allowed: network IDs compared by name); seeds intact; second run changed {changed}"
-    res.case("lifecycle", e, "remove-restores-snapshot", "remove.yml, snapshot compared with the one before site.yml; "
-             "remove.yml again", "equal except the engine's regenerated bridge ID and the engine's own ip6tables "
-             "chains; second run changed=0", remove_and_compare)
+        return (
+            f"remove.yml rc 0 in {pr.seconds:.0f} s; snapshot equal but for {explained or 'nothing'} "
+            f"(allowed: network IDs compared by name); seeds intact; second run changed {changed}"
+        )
+
+    res.case(
+        "lifecycle",
+        e,
+        "remove-restores-snapshot",
+        "remove.yml, snapshot compared with the one before site.yml; remove.yml again",
+        "equal except the engine's regenerated bridge ID and the engine's own ip6tables chains; second run changed=0",
+        remove_and_compare,
+    )
 
 
 def _ping(lab: Lab, src_host: str, dst_addr: str) -> bool:
-    return lab.hx(src_host, ["docker", "exec", LC_CTR, "ping", "-6", "-c", "2", "-W", "2", dst_addr],
-                  timeout=30).returncode == 0
+    return (
+        lab.hx(
+            src_host, ["docker", "exec", LC_CTR, "ping", "-6", "-c", "2", "-W", "2", dst_addr], timeout=30
+        ).returncode
+        == 0
+    )
 
 
 def host_removed(lab: Lab, res: Results, inv: Path):
@@ -194,10 +256,19 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         expect(_ping(lab, "docker2", addr["docker1"]), f"docker2 cannot reach docker1's {addr['docker1']} at all")
         site = lab.hx("docker1", ["ip6tables", "-S", "DOCKERNET-SITE"]).stdout
         expect("2001:db8:ab11::2/128" in site, f"docker1 does not accept docker2 before: {site}")
-        return f"ping6 docker2 {LC_CTR} -> docker1 {addr['docker1']}: answered; docker1 DOCKERNET-SITE accepts " \
-               "2001:db8:ab11::2"
-    if not res.case("lifecycle", e, "host-removed-before", "site.yml on docker1+docker2; a busybox on each host's "
-                    "default bridge", "docker2's container reaches docker1's", both):
+        return (
+            f"ping6 docker2 {LC_CTR} -> docker1 {addr['docker1']}: answered; docker1 DOCKERNET-SITE accepts "
+            "2001:db8:ab11::2"
+        )
+
+    if not res.case(
+        "lifecycle",
+        e,
+        "host-removed-before",
+        "site.yml on docker1+docker2; a busybox on each host's default bridge",
+        "docker2's container reaches docker1's",
+        both,
+    ):
         return
 
     def drop_docker2():
@@ -216,8 +287,9 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         routes = json.loads(lab.hx("docker1", ["ip", "-N", "-j", "-6", "route"]).stdout or "[]")
         tagged = [r for r in routes if str(r.get("protocol")) == PROTOCOL]
         proxy = json.loads(lab.hx("docker1", ["ip", "-N", "-j", "-6", "neigh", "show", "proxy"]).stdout or "[]")
-        foreign_proxy = [p for p in proxy if str(p.get("protocol")) == PROTOCOL
-                         and not p["dst"].startswith("2001:db8:ab11:0:8")]
+        foreign_proxy = [
+            p for p in proxy if str(p.get("protocol")) == PROTOCOL and not p["dst"].startswith("2001:db8:ab11:0:8")
+        ]
         # conntrack could carry an earlier flow over: a new container on docker2, new address, new ICMP id.
         time.sleep(1)
         reached = _ping(lab, "docker2", state["addr"]["docker1"])
@@ -225,12 +297,22 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         expect(not kept, f"docker1 still has rules for docker2: {kept}")
         expect(not tagged and not foreign_proxy, f"docker1 still routes/proxies for docker2: {tagged} {foreign_proxy}")
         expect(not reached, "docker2's container still reaches docker1's over IPv6")
-        return f"docker1: no DOCKERNET rule names docker2's prefixes, no tagged route, no tagged proxy entry outside " \
-               f"its own slice; ping6 docker2 -> docker1 {state['addr']['docker1']}: no answer; docker1 -> docker2: " \
-               f"{'answered' if back else 'no answer'} (docker2 still holds the old site until it is removed)"
-    if not res.case("lifecycle", e, "host-removed", "site.yml with an inventory without docker2", "docker1 stops "
-                    "accepting docker2's prefixes (rules) and docker2's container no longer reaches docker1's "
-                    "(ping6)", drop_docker2):
+        return (
+            f"docker1: no DOCKERNET rule names docker2's prefixes, no tagged route, no tagged proxy entry outside "
+            f"its own slice; ping6 docker2 -> docker1 {state['addr']['docker1']}: no answer; docker1 -> docker2: "
+            f"{'answered' if back else 'no answer'} (docker2 still holds the old site until it is removed)"
+        )
+
+    if not res.case(
+        "lifecycle",
+        e,
+        "host-removed",
+        "site.yml with an inventory without docker2",
+        "docker1 stops "
+        "accepting docker2's prefixes (rules) and docker2's container no longer reaches docker1's "
+        "(ping6)",
+        drop_docker2,
+    ):
         return
 
     def remove_docker2():
@@ -238,8 +320,13 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         expect(pr.rc == 0, f"remove.yml -l docker2 rc {pr.rc}: {pr.failed}")
         expect(pr.changed_count("docker1") == 0 and "docker1" not in pr.stats, f"docker1 touched: {pr.stats}")
         s = snapshot(lab, ["docker2"])["docker2"]
-        left = (s["dockernet_ip6tables"] + s["tagged"]["routes"] + s["tagged"]["proxy"]
-                + [u for u in s["units"] if u] + [f for f in s["files"] if "dockernet" in f and "dockernet-lab" not in f])
+        left = (
+            s["dockernet_ip6tables"]
+            + s["tagged"]["routes"]
+            + s["tagged"]["proxy"]
+            + [u for u in s["units"] if u]
+            + [f for f in s["files"] if "dockernet" in f and "dockernet-lab" not in f]
+        )
         expect(not left, f"docker2 still holds: {left}")
         expect(s["forward_policy"] == "-P FORWARD ACCEPT", f"docker2 {s['forward_policy']}")
         expect("ipv6" not in (s["daemon.json"] or {}), f"docker2 daemon.json {s['daemon.json']}")
@@ -247,10 +334,19 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         expect(d1 == 0, "docker1 lost its chains")
         pr2 = playbook(inv, REMOVE, args=["--limit", "docker2"])
         expect(pr2.rc == 0 and pr2.changed_count("docker2") == 0, f"second run: rc {pr2.rc} {pr2.changed}")
-        return "docker2: no DOCKERNET chain, no tagged route or proxy entry, no unit or file, FORWARD ACCEPT, " \
-               "daemon.json without ipv6; docker1 untouched; second run changed=0"
-    res.case("lifecycle", e, "host-removed-cleanup", "remove.yml --limit docker2", "nothing of the collection left "
-             "on docker2; docker1 untouched", remove_docker2)
+        return (
+            "docker2: no DOCKERNET chain, no tagged route or proxy entry, no unit or file, FORWARD ACCEPT, "
+            "daemon.json without ipv6; docker1 untouched; second run changed=0"
+        )
+
+    res.case(
+        "lifecycle",
+        e,
+        "host-removed-cleanup",
+        "remove.yml --limit docker2",
+        "nothing of the collection left on docker2; docker1 untouched",
+        remove_docker2,
+    )
     for h in lab.names:
         lab.hx(h, ["docker", "rm", "-f", LC_CTR])
     if "one" in state:
@@ -283,8 +379,18 @@ def lifecycle(lab: Lab, res: Results):
     except CaseFailed:
         raise
     except Exception as exc:  # noqa: BLE001 - a harness error fails the family with its reason
-        res.rows.append(dict(family="lifecycle", engine=lab.engine, case="harness", done="lab and runs",
-                             expected="no harness error", observed=f"ERROR: {exc}", passed=False, seconds=0))
+        res.rows.append(
+            dict(
+                family="lifecycle",
+                engine=lab.engine,
+                case="harness",
+                done="lab and runs",
+                expected="no harness error",
+                observed=f"ERROR: {exc}",
+                passed=False,
+                seconds=0,
+            )
+        )
 
 
 if __name__ == "__main__":

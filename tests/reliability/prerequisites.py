@@ -14,8 +14,10 @@ from run import CaseFailed, Lab, Results, diff_snap, expect, playbook
 SDK_DIR = "/usr/lib/python3/dist-packages/docker"
 HIDDEN = SDK_DIR + ".hidden-by-reliability"
 HOST = "docker2"
-LINE = (f"{HOST}: docker-sdk: the Docker SDK for Python cannot be imported (No module named 'docker'); "
-        "the package python3-docker provides it")
+LINE = (
+    f"{HOST}: docker-sdk: the Docker SDK for Python cannot be imported (No module named 'docker'); "
+    "the package python3-docker provides it"
+)
 
 
 def failure_messages(pr) -> list[str]:
@@ -53,6 +55,12 @@ def missing_prerequisite(lab: Lab, res: Results) -> None:
         changed = diff_snap(before, lab.snapshot())
         expect(not changed, f"changed: {changed}")
         return f"failed in preflight ({pr.seconds:.0f} s), no host changed: {LINE}"
-    res.case("bad-input", lab.engine, "prerequisite-missing",
-             f"the Docker SDK for Python made unimportable on {HOST} ({SDK_DIR} moved aside, put back after)",
-             f"fails in preflight with '{LINE}'; snapshot of both hosts unchanged", one)
+
+    res.case(
+        "bad-input",
+        lab.engine,
+        "prerequisite-missing",
+        f"the Docker SDK for Python made unimportable on {HOST} ({SDK_DIR} moved aside, put back after)",
+        f"fails in preflight with '{LINE}'; snapshot of both hosts unchanged",
+        one,
+    )

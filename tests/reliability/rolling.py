@@ -12,6 +12,7 @@ Run by run.py (family `rolling`, full engine only) or on its own:
 up with --keep-lab, switching the engines' log level to the other of info/warn so that every engine restarts again.
 Every subprocess gets an argv list; nothing goes through a shell.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,23 @@ def start_workloads(lab: rel.Lab) -> dict:
     out = {}
     for h in lab.names:
         lab.hx(h, ["docker", "rm", "-f", WORKLOAD])
-        cid = lab.hx(h, ["docker", "run", "-d", "--name", WORKLOAD, "--restart", "unless-stopped", rel.BUSYBOX,
-                         "sh", "-c", rel.HTTPD], check=True).stdout.strip()
+        cid = lab.hx(
+            h,
+            [
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                WORKLOAD,
+                "--restart",
+                "unless-stopped",
+                rel.BUSYBOX,
+                "sh",
+                "-c",
+                rel.HTTPD,
+            ],
+            check=True,
+        ).stdout.strip()
         out[h] = (cid, lab.ip6(h, WORKLOAD))
     # Measure only from the moment every container answers the prober's host: a container just started waits for
     # its proxy entry (and, right after an engine restart, for the sync service to reconnect).
@@ -137,31 +153,58 @@ def analyse(lab: rel.Lab, samples: dict, batches: list, end: float) -> tuple[lis
         for a, b in intervals[h]:
             w = windows.get(h)
             if w is None or a < w[0] or b > w[1] + 1.0:
-                problems.append(f"{h}: unreachable {a - (w or (a,))[0]:+.1f}..{b - (w or (a,))[0]:+.1f} s from the "
-                                f"start of its batch, outside it ({(w[1] - w[0]) if w else 0:.1f} s long)")
+                problems.append(
+                    f"{h}: unreachable {a - (w or (a,))[0]:+.1f}..{b - (w or (a,))[0]:+.1f} s from the "
+                    f"start of its batch, outside it ({(w[1] - w[0]) if w else 0:.1f} s long)"
+                )
     for i, h in enumerate(lab.names):
-        for other in lab.names[i + 1:]:
+        for other in lab.names[i + 1 :]:
             for a, b in intervals[h]:
                 for c, d in intervals[other]:
                     if a < d and c < b:
-                        problems.append(f"{h} and {other} unreachable at the same time "
-                                        f"({max(a, c) - batches[0][0]:.1f}..{min(b, d) - batches[0][0]:.1f} s "
-                                        "after the first batch started)")
+                        problems.append(
+                            f"{h} and {other} unreachable at the same time "
+                            f"({max(a, c) - batches[0][0]:.1f}..{min(b, d) - batches[0][0]:.1f} s "
+                            "after the first batch started)"
+                        )
     return problems, longest, later
 
 
 def serial_case(lab: rel.Lab, workloads: dict, inv) -> str:
     ids = {h: cid for h, (cid, _addr) in workloads.items()}
     targets = [f"{h}={addr}" for h, (_cid, addr) in workloads.items()]
-    prober = subprocess.Popen(["docker", "-H", lab.sock, "exec", "-i", f"{lab.name}-docker1", "python3", "-u", "-c",
-                               PROBER, str(PERIOD), *targets],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    prober = subprocess.Popen(
+        [
+            "docker",
+            "-H",
+            lab.sock,
+            "exec",
+            "-i",
+            f"{lab.name}-docker1",
+            "python3",
+            "-u",
+            "-c",
+            PROBER,
+            str(PERIOD),
+            *targets,
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     events_at = []
     try:
         time.sleep(3)  # a few samples with everything up before the run starts
         pr = rel.playbook(inv, on_event=lambda ev: events_at.append((time.time(), ev)))
-        end = next((t for t, ev in events_at if ev.get("_event") == "v2_playbook_on_play_start"
-                    and ev["play"]["name"].startswith("Verify")), time.time())
+        end = next(
+            (
+                t
+                for t, ev in events_at
+                if ev.get("_event") == "v2_playbook_on_play_start" and ev["play"]["name"].startswith("Verify")
+            ),
+            time.time(),
+        )
         time.sleep(3)
     finally:
         out, err = prober.communicate(input="", timeout=60)
@@ -177,13 +220,19 @@ def serial_case(lab: rel.Lab, workloads: dict, inv) -> str:
         samples[h].sort()
     rel.expect(samples, f"the prober printed nothing: {err.strip()[-300:]}")
     rel.expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
-    restarted = {h: any(t.endswith("dockernet.ipv6.daemon : Restart the engine") for t in pr.changed.get(h, ()))
-                 for h in lab.names}
+    restarted = {
+        h: any(t.endswith("dockernet.ipv6.daemon : Restart the engine") for t in pr.changed.get(h, ()))
+        for h in lab.names
+    }
     rel.expect(all(restarted.values()), f"engine restarted by the run: {restarted}")
     batches = batches_from(events_at)
     rel.expect(batches, "no Configure play started")
-    reports = [r.get("msg", "") for _t, ev in events_at if ev.get("_event") == "v2_runner_on_ok"
-               and ev.get("task", {}).get("name") == "Report this batch" for r in ev.get("hosts", {}).values()]
+    reports = [
+        r.get("msg", "")
+        for _t, ev in events_at
+        if ev.get("_event") == "v2_runner_on_ok" and ev.get("task", {}).get("name") == "Report this batch"
+        for r in ev.get("hosts", {}).values()
+    ]
     problems, longest, later = analyse(lab, samples, batches, end)
     if [r.split(";")[0] for r in reports] != [f"batch: {h}" for h in lab.names]:
         problems.append(f"the run reported the batches as {reports}")
@@ -194,17 +243,22 @@ def serial_case(lab: rel.Lab, workloads: dict, inv) -> str:
     rel.expect(not problems, "; ".join(problems))
     t0 = batches[0][0]
     lengths = ", ".join(f"{hosts[0]} at +{t - t0:.0f} s" for t, hosts in batches)
-    return (f"rc 0 in {pr.seconds:.0f} s; batches in order: {lengths} (reported as: {' | '.join(reports)}); "
-            f"{sum(len(s) for s in samples.values())} samples; longest gap per host: "
-            + ", ".join(f"{h} {longest[h]:.1f} s" for h in lab.names)
-            + "; never two hosts down at once, each only during its own batch; every container running again "
-              "(same id); after the batches, during verify.yml: " + (", ".join(later) or "no gap"))
+    return (
+        f"rc 0 in {pr.seconds:.0f} s; batches in order: {lengths} (reported as: {' | '.join(reports)}); "
+        f"{sum(len(s) for s in samples.values())} samples; longest gap per host: "
+        + ", ".join(f"{h} {longest[h]:.1f} s" for h in lab.names)
+        + "; never two hosts down at once, each only during its own batch; every container running again "
+        "(same id); after the batches, during verify.yml: " + (", ".join(later) or "no gap")
+    )
 
 
 def change(lab: rel.Lab) -> dict:
     """Batches of one host and a daemon.json change that restarts every engine: a log level the hosts do not have."""
     current = json.loads(lab.hx("docker1", ["cat", "/etc/docker/daemon.json"]).stdout or "{}").get("log-level")
-    return {"dockernet_serial": 1, "dockernet_daemon_extra_settings": {"log-level": "warn" if current == "info" else "info"}}
+    return {
+        "dockernet_serial": 1,
+        "dockernet_daemon_extra_settings": {"log-level": "warn" if current == "info" else "info"},
+    }
 
 
 def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = False, reuse: bool = False) -> None:
@@ -229,19 +283,31 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
             rel.expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
             workloads.update(start_workloads(lab))
             return f"rc 0 in {pr.seconds:.0f} s; containers: " + ", ".join(
-                f"{h} [{addr}]:{PORT}" for h, (_cid, addr) in workloads.items())
-        ok = reuse or res.case("rolling", engine, "first-rollout-3-hosts", "site.yml on 3 fresh hosts, then one "
-                               f"busybox httpd container with --restart unless-stopped on each (port {PORT})", "rc 0",
-                               first)
+                f"{h} [{addr}]:{PORT}" for h, (_cid, addr) in workloads.items()
+            )
+
+        ok = reuse or res.case(
+            "rolling",
+            engine,
+            "first-rollout-3-hosts",
+            "site.yml on 3 fresh hosts, then one "
+            f"busybox httpd container with --restart unless-stopped on each (port {PORT})",
+            "rc 0",
+            first,
+        )
         if ok:
-            res.case("rolling", engine, "one-engine-restart-at-a-time",
-                     f"site.yml with dockernet_serial: 1 and dockernet_daemon_extra_settings {{log-level: {level}}} in "
-                     "group_vars (every engine restarts) while a prober in docker1's network namespace connects to "
-                     f"every host's container every {PERIOD} s",
-                     "batches docker1, docker2, docker3 in order; each container unreachable at some point, only "
-                     "during its own batch, never two at once; all running again with the same id (gaps after the "
-                     "batches, while verify.yml runs, are reported)",
-                     lambda: serial_case(lab, workloads, inv2))
+            res.case(
+                "rolling",
+                engine,
+                "one-engine-restart-at-a-time",
+                f"site.yml with dockernet_serial: 1 and dockernet_daemon_extra_settings {{log-level: {level}}} in "
+                "group_vars (every engine restarts) while a prober in docker1's network namespace connects to "
+                f"every host's container every {PERIOD} s",
+                "batches docker1, docker2, docker3 in order; each container unreachable at some point, only "
+                "during its own batch, never two at once; all running again with the same id (gaps after the "
+                "batches, while verify.yml runs, are reported)",
+                lambda: serial_case(lab, workloads, inv2),
+            )
 
             def third():
                 pr = rel.playbook(inv2)
@@ -249,13 +315,30 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
                 ch = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
                 rel.expect(all(not v for v in ch.values()), f"changed: {ch}")
                 return f"rc 0, changed=0 on every host ({pr.seconds:.0f} s)"
-            res.case("rolling", engine, "rerun-unchanged", "site.yml again with the same variables (serial 1)",
-                     "changed=0 everywhere", third)
+
+            res.case(
+                "rolling",
+                engine,
+                "rerun-unchanged",
+                "site.yml again with the same variables (serial 1)",
+                "changed=0 everywhere",
+                third,
+            )
         shutil.rmtree(inv, ignore_errors=True)
         shutil.rmtree(inv2, ignore_errors=True)
     except Exception as exc:  # noqa: BLE001 - a harness error fails the family, with its reason
-        res.rows.append(dict(family="rolling", engine=engine, case="lab", done="bring a 3-host lab up and run",
-                             expected="no harness error", observed=f"ERROR: {exc}", passed=False, seconds=0))
+        res.rows.append(
+            dict(
+                family="rolling",
+                engine=engine,
+                case="lab",
+                done="bring a 3-host lab up and run",
+                expected="no harness error",
+                observed=f"ERROR: {exc}",
+                passed=False,
+                seconds=0,
+            )
+        )
     finally:
         if not keep:
             lab.down()

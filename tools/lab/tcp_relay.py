@@ -5,6 +5,7 @@
 Run by ssh-proxy inside the lab's network namespace; exits when either side
 closes.
 """
+
 import os
 import selectors
 import socket
@@ -38,7 +39,7 @@ def main() -> int:
                     return 0
                 view = memoryview(data)
                 while view:
-                    view = view[os.write(stdout, view):]
+                    view = view[os.write(stdout, view) :]
     return 0
 
 

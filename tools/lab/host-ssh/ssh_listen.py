@@ -8,6 +8,7 @@ Run by ssh.service before sshd starts, so the one image serves every host
 whatever its address; without any address it fails rather than let sshd
 listen on the bridges the rollout creates.
 """
+
 import json
 import os
 import subprocess
@@ -16,8 +17,9 @@ import sys
 
 def main() -> int:
     iface, out = sys.argv[1], sys.argv[2]
-    shown = subprocess.run(["ip", "-j", "addr", "show", "dev", iface],
-                           check=True, capture_output=True, text=True).stdout
+    shown = subprocess.run(
+        ["ip", "-j", "addr", "show", "dev", iface], check=True, capture_output=True, text=True
+    ).stdout
     lines = [
         "ListenAddress %s\n" % addr["local"]
         for link in json.loads(shown)

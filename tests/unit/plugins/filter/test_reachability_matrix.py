@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dockernet.ipv6.plugins.filter.reachability_matrix import reachability_matrix

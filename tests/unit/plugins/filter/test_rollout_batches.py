@@ -14,7 +14,11 @@ def rollout_batches():
 
 
 def test_filter_reads_the_listed_hosts_only():
-    hostvars = {"docker1": {"dockernet_serial": 1}, "docker2": {"dockernet_serial": 1}, "other": {"dockernet_serial": 5}}
+    hostvars = {
+        "docker1": {"dockernet_serial": 1},
+        "docker2": {"dockernet_serial": 1},
+        "other": {"dockernet_serial": 5},
+    }
     assert rollout_batches()(hostvars, ["docker1", "docker2"]) == {"serial": 1, "max_fail_percentage": 0}
 
 

@@ -14,8 +14,12 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._batch_check import
 
 
 def container(cid, name, status, policy):
-    return {"Id": cid, "Name": "/" + name, "State": {"Status": status},
-            "HostConfig": {"RestartPolicy": {"Name": policy, "MaximumRetryCount": 0}}}
+    return {
+        "Id": cid,
+        "Name": "/" + name,
+        "State": {"Status": status},
+        "HostConfig": {"RestartPolicy": {"Name": policy, "MaximumRetryCount": 0}},
+    }
 
 
 def test_only_running_containers_the_engine_restarts_are_expected():
@@ -38,11 +42,15 @@ def test_only_running_containers_the_engine_restarts_are_expected():
 
 
 def test_not_back_names_every_container_and_its_state():
-    expected = [{"id": "a1", "name": "web", "restart_policy": "unless-stopped"},
-                {"id": "b2", "name": "db", "restart_policy": "always"},
-                {"id": "c3", "name": "job", "restart_policy": "on-failure"}]
-    current = {"a1": container("a1", "web", "running", "unless-stopped"),
-               "c3": container("c3", "job", "restarting", "on-failure")}
+    expected = [
+        {"id": "a1", "name": "web", "restart_policy": "unless-stopped"},
+        {"id": "b2", "name": "db", "restart_policy": "always"},
+        {"id": "c3", "name": "job", "restart_policy": "on-failure"},
+    ]
+    current = {
+        "a1": container("a1", "web", "running", "unless-stopped"),
+        "c3": container("c3", "job", "restarting", "on-failure"),
+    }
     assert not_back(expected, current) == [
         "db (restart policy always): removed",
         "job (restart policy on-failure): restarting",

@@ -49,8 +49,10 @@ def test_filtered_to_the_hosts_slice():
     found = ndp.parse_addresses(item['address'] for item in docker_addresses.container_ipv6_addresses(CONTAINERS_26_1))
     prefixes = ndp.parse_prefixes(['2001:db8:ab11:0:8000::/66'])[0]
     inside = ndp.split_by_prefixes(found[0], prefixes)[0]
-    assert ndp.as_strings(ndp.sort_addresses(inside)) == ['2001:db8:ab11:0:8000:242:ac11:2',
-                                                          '2001:db8:ab11:0:8000:242:ac11:3']
+    assert ndp.as_strings(ndp.sort_addresses(inside)) == [
+        '2001:db8:ab11:0:8000:242:ac11:2',
+        '2001:db8:ab11:0:8000:242:ac11:3',
+    ]
 
 
 def test_nothing_running():
@@ -60,14 +62,18 @@ def test_nothing_running():
 def test_tolerates_missing_keys():
     # Older engines and odd containers: no Names, no NetworkSettings, null endpoints.
     containers = [
-        {'Id': '0123456789abcdef', 'State': 'running',
-         'NetworkSettings': {'Networks': {'n': {'GlobalIPv6Address': '2001:db8::7'}}}},
+        {
+            'Id': '0123456789abcdef',
+            'State': 'running',
+            'NetworkSettings': {'Networks': {'n': {'GlobalIPv6Address': '2001:db8::7'}}},
+        },
         {'Id': 'x', 'Names': ['/a'], 'NetworkSettings': None},
         {'Id': 'y', 'Names': ['/b'], 'NetworkSettings': {'Networks': {'n': None}}},
         'not a container',
     ]
     assert docker_addresses.container_ipv6_addresses(containers) == [
-        {'address': '2001:db8::7', 'container': '0123456789ab', 'network': 'n'}]
+        {'address': '2001:db8::7', 'container': '0123456789ab', 'network': 'n'}
+    ]
 
 
 def test_internal_network_names_from_the_engine_network_list():

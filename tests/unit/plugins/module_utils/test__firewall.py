@@ -124,7 +124,9 @@ def test_a_jump_already_first_needs_nothing():
 
 
 def test_a_missing_jump_is_inserted_and_duplicates_removed_from_the_bottom():
-    assert jump_commands("filter", "DOCKER-USER", "DOCKERNET-FORWARD", "-N DOCKER-USER\n-A DOCKER-USER -j RETURN\n") == [
+    assert jump_commands(
+        "filter", "DOCKER-USER", "DOCKERNET-FORWARD", "-N DOCKER-USER\n-A DOCKER-USER -j RETURN\n"
+    ) == [
         ["-t", "filter", "-I", "DOCKER-USER", "1", "-j", "DOCKERNET-FORWARD"],
     ]
     listing = (

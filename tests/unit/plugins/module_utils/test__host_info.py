@@ -32,12 +32,15 @@ LINKS = json.loads("""[
 ]""")
 
 
-@pytest.mark.parametrize('text, version', [
-    ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5'),
-    ('Docker version 20.10.24+dfsg1, build 5d6db84\n', '20.10.24'),
-    ('Docker version 28.5.2, build 89c5e8f\n', '28.5.2'),
-    ('dockerd: command not found', None),
-])
+@pytest.mark.parametrize(
+    'text, version',
+    [
+        ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5'),
+        ('Docker version 20.10.24+dfsg1, build 5d6db84\n', '20.10.24'),
+        ('Docker version 28.5.2, build 89c5e8f\n', '28.5.2'),
+        ('dockerd: command not found', None),
+    ],
+)
 def test_parse_engine_version(text, version):
     assert parse_engine_version(text) == version
 
@@ -56,8 +59,10 @@ def test_a_static_link_with_only_a_dynamic_link_local_address_does_not_count():
 
 
 def test_a_route_learnt_from_an_advertisement_marks_its_link_once():
-    routes = [{'dst': 'default', 'gateway': 'fe80::1', 'dev': 'hb', 'protocol': 'ra'},
-              {'dst': '2001:db8:ab11::/64', 'dev': 'ha', 'protocol': 'ra'}]
+    routes = [
+        {'dst': 'default', 'gateway': 'fe80::1', 'dev': 'hb', 'protocol': 'ra'},
+        {'dst': '2001:db8:ab11::/64', 'dev': 'ha', 'protocol': 'ra'},
+    ]
     assert ra_interfaces(LINKS, routes) == ['ha', 'hb']
 
 
@@ -102,39 +107,65 @@ def test_interface_addresses_keeps_ipv6_with_lengths_and_drops_failed_dad():
 
 
 # What the daemon role writes for the book's docker1 (container prefix 2001:db8:ab11:0:8000::/66).
-ROLLED_OUT = json.dumps({
-    "ipv6": True, "fixed-cidr-v6": "2001:db8:ab11:0:8000::/67", "ip6tables": True,
-    "default-address-pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75},
-                              {"base": "172.17.0.0/16", "size": 16}],
-})
+ROLLED_OUT = json.dumps(
+    {
+        "ipv6": True,
+        "fixed-cidr-v6": "2001:db8:ab11:0:8000::/67",
+        "ip6tables": True,
+        "default-address-pools": [
+            {"base": "2001:db8:ab11:0:a000::/67", "size": 75},
+            {"base": "172.17.0.0/16", "size": 16},
+        ],
+    }
+)
 
 
-@pytest.mark.parametrize("daemon_json, prefix", [
-    (ROLLED_OUT, "2001:db8:ab11:0:8000::/66"),
-    # Only one half of a prefix: a hand-made file, not a rollout's.
-    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67"}), None),
-    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67",
-                 "default-address-pools": [{"base": "2001:db8:ab11:0:c000::/67", "size": 75}]}), None),
-    # fixed-cidr-v6 as the upper half of its supernet cannot come from a rollout.
-    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:a000::/67",
-                 "default-address-pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}]}), None),
-    (json.dumps({"fixed-cidr-v6": "not a prefix"}), None),
-    (json.dumps({"fixed-cidr-v6": "::/0"}), None),
-    (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67", "default-address-pools": "oops"}), None),
-    ("{broken", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "daemon_json, prefix",
+    [
+        (ROLLED_OUT, "2001:db8:ab11:0:8000::/66"),
+        # Only one half of a prefix: a hand-made file, not a rollout's.
+        (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67"}), None),
+        (
+            json.dumps(
+                {
+                    "fixed-cidr-v6": "2001:db8:ab11:0:8000::/67",
+                    "default-address-pools": [{"base": "2001:db8:ab11:0:c000::/67", "size": 75}],
+                }
+            ),
+            None,
+        ),
+        # fixed-cidr-v6 as the upper half of its supernet cannot come from a rollout.
+        (
+            json.dumps(
+                {
+                    "fixed-cidr-v6": "2001:db8:ab11:0:a000::/67",
+                    "default-address-pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}],
+                }
+            ),
+            None,
+        ),
+        (json.dumps({"fixed-cidr-v6": "not a prefix"}), None),
+        (json.dumps({"fixed-cidr-v6": "::/0"}), None),
+        (json.dumps({"fixed-cidr-v6": "2001:db8:ab11:0:8000::/67", "default-address-pools": "oops"}), None),
+        ("{broken", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_current_container_prefix(daemon_json, prefix):
     assert current_container_prefix(daemon_json) == prefix
 
 
-@pytest.mark.parametrize("daemon_json, expected", [
-    (json.dumps({"live-restore": True}), True),
-    (json.dumps({"live-restore": "true"}), False),
-    (ROLLED_OUT, False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "daemon_json, expected",
+    [
+        (json.dumps({"live-restore": True}), True),
+        (json.dumps({"live-restore": "true"}), False),
+        (ROLLED_OUT, False),
+        (None, False),
+    ],
+)
 def test_live_restore_configured(daemon_json, expected):
     assert live_restore_configured(daemon_json) is expected
 

@@ -83,9 +83,26 @@ def test_parse_rejects_other_output(text):
 
 def test_show_argv():
     assert iproute.neigh_proxy_show_argv('/usr/sbin/ip', 'eth0') == [
-        '/usr/sbin/ip', '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', 'eth0']
+        '/usr/sbin/ip',
+        '-N',
+        '-j',
+        '-6',
+        'neigh',
+        'show',
+        'proxy',
+        'dev',
+        'eth0',
+    ]
     assert iproute.route_show_argv('/usr/sbin/ip') == [
-        '/usr/sbin/ip', '-N', '-j', '-6', 'route', 'show', 'table', 'main']
+        '/usr/sbin/ip',
+        '-N',
+        '-j',
+        '-6',
+        'route',
+        'show',
+        'table',
+        'main',
+    ]
     with pytest.raises(ValueError, match='not a valid link name'):
         iproute.neigh_proxy_show_argv('/usr/sbin/ip', '-h')
 
@@ -114,21 +131,26 @@ def test_batch_empty():
 
 def test_batch_writes_addresses_canonically():
     assert iproute.neigh_proxy_batch('eth0', ['2001:DB8:0:0::0001'], ['2001:db8:0000::9']) == [
-        'neigh del proxy 2001:db8::9 dev eth0', 'neigh add proxy 2001:db8::1 dev eth0']
+        'neigh del proxy 2001:db8::9 dev eth0',
+        'neigh add proxy 2001:db8::1 dev eth0',
+    ]
 
 
-@pytest.mark.parametrize('interface, to_add, to_remove, protocol, message', [
-    ('eth0\nneigh flush proxy', ['2001:db8::1'], [], 214, 'not a valid link name'),
-    ('eth0;reboot', [], ['2001:db8::1'], 214, 'not a valid link name'),
-    ('eth0 x', ['2001:db8::1'], [], 214, 'not a valid link name'),
-    ('eth0#', ['2001:db8::1'], [], 214, 'not a valid link name'),  # '#' would cut "protocol 214" off the line
-    ('-eth0', ['2001:db8::1'], [], 214, "not starting with '-'"),
-    ('eth0', ['2001:db8::1\nneigh flush proxy'], [], 214, 'is not an IPv6 address'),
-    ('eth0', ['fe80::1%eth0\nneigh flush proxy'], [], 214, 'zone index'),
-    ('eth0', [], ['2001:db8::1 dev lo'], 214, 'is not an IPv6 address'),
-    ('eth0', ['192.0.2.1'], [], 214, 'is not an IPv6 address'),
-    ('eth0', ['2001:db8::1'], [], 256, 'outside 0-255'),
-])
+@pytest.mark.parametrize(
+    'interface, to_add, to_remove, protocol, message',
+    [
+        ('eth0\nneigh flush proxy', ['2001:db8::1'], [], 214, 'not a valid link name'),
+        ('eth0;reboot', [], ['2001:db8::1'], 214, 'not a valid link name'),
+        ('eth0 x', ['2001:db8::1'], [], 214, 'not a valid link name'),
+        ('eth0#', ['2001:db8::1'], [], 214, 'not a valid link name'),  # '#' would cut "protocol 214" off the line
+        ('-eth0', ['2001:db8::1'], [], 214, "not starting with '-'"),
+        ('eth0', ['2001:db8::1\nneigh flush proxy'], [], 214, 'is not an IPv6 address'),
+        ('eth0', ['fe80::1%eth0\nneigh flush proxy'], [], 214, 'zone index'),
+        ('eth0', [], ['2001:db8::1 dev lo'], 214, 'is not an IPv6 address'),
+        ('eth0', ['192.0.2.1'], [], 214, 'is not an IPv6 address'),
+        ('eth0', ['2001:db8::1'], [], 256, 'outside 0-255'),
+    ],
+)
 def test_batch_refuses_what_could_inject(interface, to_add, to_remove, protocol, message):
     with pytest.raises(ValueError, match=message):
         iproute.neigh_proxy_batch(interface, to_add, to_remove, protocol)
@@ -136,20 +158,26 @@ def test_batch_refuses_what_could_inject(interface, to_add, to_remove, protocol,
 
 def test_route_lines():
     assert iproute.route_add_line('2001:DB8:EF11::/64', '2001:db8:ab11:0::2', 'eth0', 214) == (
-        'route add 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214')
-    assert iproute.route_del_line('2001:db8:cd12::/64', 214, 1024) == 'route del 2001:db8:cd12::/64 proto 214 metric 1024'
-    assert iproute.route_del_line('2001:db8:cd16::/64', 214, 7, source='2001:db8:ab11::/64', via='2001:db8:ab11::2',
-                                  dev='eth0') == (
-        'route del 2001:db8:cd16::/64 from 2001:db8:ab11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 7')
+        'route add 2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 proto 214'
+    )
+    assert (
+        iproute.route_del_line('2001:db8:cd12::/64', 214, 1024) == 'route del 2001:db8:cd12::/64 proto 214 metric 1024'
+    )
+    assert iproute.route_del_line(
+        '2001:db8:cd16::/64', 214, 7, source='2001:db8:ab11::/64', via='2001:db8:ab11::2', dev='eth0'
+    ) == ('route del 2001:db8:cd16::/64 from 2001:db8:ab11::/64 via 2001:db8:ab11::2 dev eth0 proto 214 metric 7')
 
 
-@pytest.mark.parametrize('kwargs, message', [
-    ({'dest': '2001:db8::/64', 'protocol': 0, 'metric': 1024}, 'outside 1-255'),
-    ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': -1}, 'not a route metric'),
-    ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': '1024; x'}, 'not a route metric'),
-    ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': 1024, 'dev': 'a\nb'}, 'not a valid link name'),
-    ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': 1024, 'source': 'x'}, 'not an IPv6 prefix'),
-])
+@pytest.mark.parametrize(
+    'kwargs, message',
+    [
+        ({'dest': '2001:db8::/64', 'protocol': 0, 'metric': 1024}, 'outside 1-255'),
+        ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': -1}, 'not a route metric'),
+        ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': '1024; x'}, 'not a route metric'),
+        ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': 1024, 'dev': 'a\nb'}, 'not a valid link name'),
+        ({'dest': '2001:db8::/64', 'protocol': 214, 'metric': 1024, 'source': 'x'}, 'not an IPv6 prefix'),
+    ],
+)
 def test_route_del_line_refuses(kwargs, message):
     with pytest.raises(ValueError, match=message):
         iproute.route_del_line(**kwargs)
@@ -170,16 +198,31 @@ class RecordingModule:
 
 def test_run_batch_feeds_one_ip_process():
     module = RecordingModule()
-    iproute.run_batch(module, '/usr/sbin/ip', ['neigh add proxy 2001:db8::1 dev eth0 protocol 214',
-                                               'route del 2001:db8:cd12::/64 proto 214 metric 1024'])
-    assert module.calls == [(['/usr/sbin/ip', '-6', '-batch', '-'],
-                             'neigh add proxy 2001:db8::1 dev eth0 protocol 214\n'
-                             'route del 2001:db8:cd12::/64 proto 214 metric 1024\n', iproute.IP_ENVIRON)]
+    iproute.run_batch(
+        module,
+        '/usr/sbin/ip',
+        ['neigh add proxy 2001:db8::1 dev eth0 protocol 214', 'route del 2001:db8:cd12::/64 proto 214 metric 1024'],
+    )
+    assert module.calls == [
+        (
+            ['/usr/sbin/ip', '-6', '-batch', '-'],
+            'neigh add proxy 2001:db8::1 dev eth0 protocol 214\nroute del 2001:db8:cd12::/64 proto 214 metric 1024\n',
+            iproute.IP_ENVIRON,
+        )
+    ]
 
 
-@pytest.mark.parametrize('line', ['neigh add proxy 2001:db8::1 dev eth0\nneigh flush proxy',
-                                  'neigh add proxy 2001:db8::1 dev eth0;reboot', 'route add x "y"',
-                                  'neigh add proxy 2001:db8::1 dev eth0 # protocol 214', 'route del\tx', ''])
+@pytest.mark.parametrize(
+    'line',
+    [
+        'neigh add proxy 2001:db8::1 dev eth0\nneigh flush proxy',
+        'neigh add proxy 2001:db8::1 dev eth0;reboot',
+        'route add x "y"',
+        'neigh add proxy 2001:db8::1 dev eth0 # protocol 214',
+        'route del\tx',
+        '',
+    ],
+)
 def test_run_batch_refuses_unsafe_lines_and_runs_nothing(line):
     module = RecordingModule()
     with pytest.raises(iproute.UnsafeBatchLine, match='refusing to run ip -batch') as caught:
@@ -194,15 +237,38 @@ def test_run_batch_failure():
         iproute.run_batch(module, '/usr/sbin/ip', ['route add 2001:db8::/64 via 2001:db8::1 dev eth0 proto 214'])
 
 
-@pytest.mark.parametrize('name', ['eth0', 'enp0s31f6', 'docker0', 'br-0123456789ab', 'a', 'veth.10', 'x' * 15,
-                                  'eth0@if4', 'wg_0', 'eth-'])
+@pytest.mark.parametrize(
+    'name', ['eth0', 'enp0s31f6', 'docker0', 'br-0123456789ab', 'a', 'veth.10', 'x' * 15, 'eth0@if4', 'wg_0', 'eth-']
+)
 def test_valid_interface_names(name):
     assert iproute.valid_interface_name(name)
 
 
-@pytest.mark.parametrize('name', ['', '.', '..', 'x' * 16, 'eth 0', 'eth0\nneigh flush proxy', 'a/b', 'eth0:1',
-                                  'ééééééééé', 'eth0\n', 'eth0;reboot', '-eth0', '--help', 'eth0#', 'a"b', "a'b",
-                                  'eth\t0', 'é', None, 5])
+@pytest.mark.parametrize(
+    'name',
+    [
+        '',
+        '.',
+        '..',
+        'x' * 16,
+        'eth 0',
+        'eth0\nneigh flush proxy',
+        'a/b',
+        'eth0:1',
+        'ééééééééé',
+        'eth0\n',
+        'eth0;reboot',
+        '-eth0',
+        '--help',
+        'eth0#',
+        'a"b',
+        "a'b",
+        'eth\t0',
+        'é',
+        None,
+        5,
+    ],
+)
 def test_invalid_interface_names(name):
     assert not iproute.valid_interface_name(name)
     with pytest.raises(ValueError, match=r'is not a valid link name \(1-15 characters among'):
@@ -212,30 +278,45 @@ def test_invalid_interface_names(name):
 def test_link_name_message():
     with pytest.raises(ValueError) as caught:
         iproute.link_name('eth0\nneigh flush proxy')
-    assert str(caught.value) == ("'eth0\\nneigh flush proxy' is not a valid link name "
-                                 "(1-15 characters among A-Z a-z 0-9 _ . @ -, not starting with '-')")
+    assert str(caught.value) == (
+        "'eth0\\nneigh flush proxy' is not a valid link name "
+        "(1-15 characters among A-Z a-z 0-9 _ . @ -, not starting with '-')"
+    )
 
 
-@pytest.mark.parametrize('value, canonical', [
-    ('2001:DB8::0001', '2001:db8::1'), ('2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'), ('fe80::1', 'fe80::1')])
+@pytest.mark.parametrize(
+    'value, canonical',
+    [('2001:DB8::0001', '2001:db8::1'), ('2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'), ('fe80::1', 'fe80::1')],
+)
 def test_canonical_address(value, canonical):
     assert iproute.canonical_address(value) == canonical
 
 
-@pytest.mark.parametrize('value, message', [
-    ('fe80::1%eth0', 'zone index'), ('fe80::1%x\nroute del default', 'zone index'), ('192.0.2.1', 'not an IPv6'),
-    (' 2001:db8::1', 'not an IPv6'), ('2001:db8::1\n', 'not an IPv6'), ('2001:db8::/64', 'not an IPv6')])
+@pytest.mark.parametrize(
+    'value, message',
+    [
+        ('fe80::1%eth0', 'zone index'),
+        ('fe80::1%x\nroute del default', 'zone index'),
+        ('192.0.2.1', 'not an IPv6'),
+        (' 2001:db8::1', 'not an IPv6'),
+        ('2001:db8::1\n', 'not an IPv6'),
+        ('2001:db8::/64', 'not an IPv6'),
+    ],
+)
 def test_canonical_address_rejects(value, message):
     with pytest.raises(ValueError, match=message):
         iproute.canonical_address(value)
 
 
-@pytest.mark.parametrize('stderr, name', [
-    ('Cannot find device "nope0"\n', 'nope0'),
-    ('Device "nope0" does not exist.\n', 'nope0'),
-    ('RTNETLINK answers: No such file or directory\n', None),
-    ('', None),
-])
+@pytest.mark.parametrize(
+    'stderr, name',
+    [
+        ('Cannot find device "nope0"\n', 'nope0'),
+        ('Device "nope0" does not exist.\n', 'nope0'),
+        ('RTNETLINK answers: No such file or directory\n', None),
+        ('', None),
+    ],
+)
 def test_missing_device(stderr, name):
     assert iproute.missing_device(stderr) == name
 

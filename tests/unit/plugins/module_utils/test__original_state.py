@@ -23,8 +23,7 @@ def rollout(config: dict, record: dict, settings=None, pools=None, scope=None):
     pools = POOLS if pools is None else pools
     scope = SCOPE if scope is None else scope
     text = dc.render(config) if config is not None else None
-    plan = dc.plan_merge(text, settings, [], '/etc/docker/daemon.json', address_pools=pools,
-                         address_pools_scope=scope)
+    plan = dc.plan_merge(text, settings, [], '/etc/docker/daemon.json', address_pools=pools, address_pools_scope=scope)
     return plan.config, st.record_change(record, dc.parse_config(text, 'x'), plan.config, pools, scope)
 
 
@@ -34,13 +33,16 @@ def remove(config: dict, record: dict) -> dict:
 
 # --- the record
 
+
 def test_absent_record_is_empty_and_every_section_is_there():
     assert st.parse_record(None, PATH) == st.empty_record()
     assert st.is_empty(st.parse_record('  \n', PATH))
 
 
-@pytest.mark.parametrize('text, fragment', [('{', 'not valid JSON'), ('[]', 'not a record object'),
-                                            ('{"sysctls": []}', 'sysctls holds a JSON list')])
+@pytest.mark.parametrize(
+    'text, fragment',
+    [('{', 'not valid JSON'), ('[]', 'not a record object'), ('{"sysctls": []}', 'sysctls holds a JSON list')],
+)
 def test_unusable_record_is_refused_naming_the_file(text, fragment):
     with pytest.raises(st.RecordError, match=fragment) as err:
         st.parse_record(text, PATH)
@@ -55,6 +57,7 @@ def test_record_keeps_the_first_value_only():
 
 
 # --- daemon.json: rollout, then removal
+
 
 def test_removal_restores_changed_keys_removes_added_keys_and_keeps_the_rest():
     config, record = rollout(USER, st.empty_record())
@@ -120,10 +123,14 @@ def test_revert_twice_is_a_no_op():
 
 # --- sysctls
 
-@pytest.mark.parametrize('name, path', [
-    ('net.ipv6.conf.all.forwarding', '/proc/sys/net/ipv6/conf/all/forwarding'),
-    ('net.ipv6.conf.eth0/100.proxy_ndp', '/proc/sys/net/ipv6/conf/eth0.100/proxy_ndp'),
-])
+
+@pytest.mark.parametrize(
+    'name, path',
+    [
+        ('net.ipv6.conf.all.forwarding', '/proc/sys/net/ipv6/conf/all/forwarding'),
+        ('net.ipv6.conf.eth0/100.proxy_ndp', '/proc/sys/net/ipv6/conf/eth0.100/proxy_ndp'),
+    ],
+)
 def test_sysctl_path(name, path):
     assert st.sysctl_path(name) == path
 
@@ -171,10 +178,13 @@ def test_ip6tables_removal_takes_the_chains_and_jumps_of_ours_only():
     commands, described = st.ip6tables_removal(SAVE)
     assert commands == [
         ['-t', 'filter', '-D', 'DOCKER-USER', '2'],
-        ['-t', 'filter', '-F', 'DOCKERNET-FORWARD'], ['-t', 'filter', '-F', 'DOCKERNET-SITE'],
-        ['-t', 'filter', '-X', 'DOCKERNET-FORWARD'], ['-t', 'filter', '-X', 'DOCKERNET-SITE'],
+        ['-t', 'filter', '-F', 'DOCKERNET-FORWARD'],
+        ['-t', 'filter', '-F', 'DOCKERNET-SITE'],
+        ['-t', 'filter', '-X', 'DOCKERNET-FORWARD'],
+        ['-t', 'filter', '-X', 'DOCKERNET-SITE'],
         ['-t', 'raw', '-D', 'PREROUTING', '1'],
-        ['-t', 'raw', '-F', 'DOCKERNET-PREROUTING'], ['-t', 'raw', '-X', 'DOCKERNET-PREROUTING'],
+        ['-t', 'raw', '-F', 'DOCKERNET-PREROUTING'],
+        ['-t', 'raw', '-X', 'DOCKERNET-PREROUTING'],
     ]
     assert 'filter: -A DOCKER-USER -j DOCKERNET-FORWARD' in described
     assert not any('MINE' in ' '.join(command) for command in commands)
@@ -182,9 +192,11 @@ def test_ip6tables_removal_takes_the_chains_and_jumps_of_ours_only():
 
 
 def test_ip6tables_removal_deletes_duplicate_jumps_bottom_up():
-    save = '*nat\n:POSTROUTING ACCEPT [0:0]\n:DOCKERNET-POSTROUTING - [0:0]\n' \
-           '-A POSTROUTING -j DOCKERNET-POSTROUTING\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\n' \
-           '-A POSTROUTING -j DOCKERNET-POSTROUTING\nCOMMIT\n'
+    save = (
+        '*nat\n:POSTROUTING ACCEPT [0:0]\n:DOCKERNET-POSTROUTING - [0:0]\n'
+        '-A POSTROUTING -j DOCKERNET-POSTROUTING\n-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE\n'
+        '-A POSTROUTING -j DOCKERNET-POSTROUTING\nCOMMIT\n'
+    )
     commands, _described = st.ip6tables_removal(save)
     assert commands[:2] == [['-t', 'nat', '-D', 'POSTROUTING', '3'], ['-t', 'nat', '-D', 'POSTROUTING', '1']]
 
@@ -196,11 +208,14 @@ def test_nothing_of_ours_means_no_command():
 
 # --- proxy entries and networks
 
+
 def test_owned_proxy_entries_are_those_with_the_tag():
-    entries = [{'address': '2001:db8::2', 'dev': 'eth0', 'protocol': '214'},
-               {'address': '2001:db8::1', 'dev': 'eth0', 'protocol': '214'},
-               {'address': '2001:db8::3', 'dev': 'eth0', 'protocol': None},
-               {'address': '2001:db8::4', 'dev': 'eth0', 'protocol': '99'}]
+    entries = [
+        {'address': '2001:db8::2', 'dev': 'eth0', 'protocol': '214'},
+        {'address': '2001:db8::1', 'dev': 'eth0', 'protocol': '214'},
+        {'address': '2001:db8::3', 'dev': 'eth0', 'protocol': None},
+        {'address': '2001:db8::4', 'dev': 'eth0', 'protocol': '99'},
+    ]
     assert [e['address'] for e in st.owned_proxy_entries(entries, 214)] == ['2001:db8::1', '2001:db8::2']
 
 
@@ -218,16 +233,26 @@ def test_record_text_round_trips():
 
 # --- the default bridge's old gateway
 
+
 def test_stale_bridge_lines_take_only_the_old_prefix_off_the_bridge():
-    addresses = [{'ifname': 'docker0', 'addr_info': [
-        {'local': '2001:db8:ab11:0:8000::1', 'prefixlen': 67, 'scope': 'global'},
-        {'local': '2001:db8:ffff::1', 'prefixlen': 64, 'scope': 'global'},
-        {'local': 'fe80::1', 'prefixlen': 64, 'scope': 'link'},
-        {'local': 'fe80::42:acff:fe11:2', 'prefixlen': 64, 'scope': 'link'}, {}]}]
-    routes = [{'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'docker0', 'protocol': '2', 'metric': 256},
-              {'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'docker0', 'metric': 1024},
-              {'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'eth0', 'metric': 1024},
-              {'dst': 'default', 'dev': 'docker0', 'metric': 1024}]
+    addresses = [
+        {
+            'ifname': 'docker0',
+            'addr_info': [
+                {'local': '2001:db8:ab11:0:8000::1', 'prefixlen': 67, 'scope': 'global'},
+                {'local': '2001:db8:ffff::1', 'prefixlen': 64, 'scope': 'global'},
+                {'local': 'fe80::1', 'prefixlen': 64, 'scope': 'link'},
+                {'local': 'fe80::42:acff:fe11:2', 'prefixlen': 64, 'scope': 'link'},
+                {},
+            ],
+        }
+    ]
+    routes = [
+        {'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'docker0', 'protocol': '2', 'metric': 256},
+        {'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'docker0', 'metric': 1024},
+        {'dst': '2001:db8:ab11:0:8000::/67', 'dev': 'eth0', 'metric': 1024},
+        {'dst': 'default', 'dev': 'docker0', 'metric': 1024},
+    ]
     assert st.stale_bridge_lines(addresses, routes, '2001:db8:ab11:0:8000::/67', 'docker0') == [
         'address del 2001:db8:ab11:0:8000::1/67 dev docker0',
         'address del fe80::1/64 dev docker0',

@@ -39,27 +39,40 @@ def errors(found: dict) -> list[str]:
     return [str(issue) for issue in caught.value.issues]
 
 
-def current_from(result: dict, containers: t.Mapping[str, t.Sequence[str]] | None = None,
-                 live_restore: bool = False) -> dict[str, dict]:
+def current_from(
+    result: dict, containers: t.Mapping[str, t.Sequence[str]] | None = None, live_restore: bool = False
+) -> dict[str, dict]:
     """What host_info reads back on each host after `result` was rolled out (containers per network name)."""
     containers = containers or {}
     found = {}
     for name, host in result["hosts"].items():
         networks = {
-            network["name"]: {"enable_ipv6": True, "ipv6_subnets": [network["ipv6_subnet"]],
-                              "containers": list(containers.get(network["name"], ()))}
+            network["name"]: {
+                "enable_ipv6": True,
+                "ipv6_subnets": [network["ipv6_subnet"]],
+                "containers": list(containers.get(network["name"], ())),
+            }
             for network in host["networks"]
         }
-        networks["bridge"] = {"enable_ipv6": True, "ipv6_subnets": [host["fixed_cidr_v6"]],
-                              "containers": list(containers.get("bridge", ()))}
-        found[name] = {"container_prefix": host["container_prefix"], "engine_running": True,
-                       "live_restore": live_restore, "networks": networks}
+        networks["bridge"] = {
+            "enable_ipv6": True,
+            "ipv6_subnets": [host["fixed_cidr_v6"]],
+            "containers": list(containers.get("bridge", ())),
+        }
+        found[name] = {
+            "container_prefix": host["container_prefix"],
+            "engine_running": True,
+            "live_restore": live_restore,
+            "networks": networks,
+        }
     return found
 
 
 def allocation(result: dict) -> dict[str, tuple]:
-    return {name: (host["container_prefix"], tuple(n["ipv6_subnet"] for n in host["networks"]))
-            for name, host in result["hosts"].items()}
+    return {
+        name: (host["container_prefix"], tuple(n["ipv6_subnet"] for n in host["networks"]))
+        for name, host in result["hosts"].items()
+    }
 
 
 def test_growth_keeps_every_existing_host_and_gives_the_new_one_free_slices():
@@ -80,9 +93,14 @@ def test_growth_keeps_every_existing_host_and_gives_the_new_one_free_slices():
         "docker3": ("2001:db8:ab11:0:2000::/67", ("2001:db8:ab11:0:6000::/68",)),
     }
     # The old hosts accept the new host's address and prefixes: its containers are part of the site.
-    assert three["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/127",
-                                     "2001:db8:ab11:0:2000::/67", "2001:db8:ab11:0:4000::/67",
-                                     "2001:db8:ab11:0:6000::/68", "2001:db8:ab11:0:8000::/65"]
+    assert three["site_sources"] == [
+        "2001:db8:ab11::1/128",
+        "2001:db8:ab11::2/127",
+        "2001:db8:ab11:0:2000::/67",
+        "2001:db8:ab11:0:4000::/67",
+        "2001:db8:ab11:0:6000::/68",
+        "2001:db8:ab11:0:8000::/65",
+    ]
 
 
 def test_rerun_with_current_state_plans_the_same():
@@ -106,8 +124,10 @@ def test_full_network_prefix_refuses_growth_naming_the_slice_length_and_renumber
     two = plan(hostvars([1, 2], site))
     lines = errors(hostvars([1, 2, 3], site, current_from(two)))
     assert len(lines) == 1, lines
-    assert lines[0].startswith("docker3: dockernet_networks[0].slice_prefixlen: ipv6_bridge: 2001:db8:ab11:0:4000::/66 "
-                               "has no free /68 slice left for this host")
+    assert lines[0].startswith(
+        "docker3: dockernet_networks[0].slice_prefixlen: ipv6_bridge: 2001:db8:ab11:0:4000::/66 "
+        "has no free /68 slice left for this host"
+    )
     assert "docker1 2001:db8:ab11:0:4000::/67, docker2 2001:db8:ab11:0:6000::/67" in lines[0]
     assert "dockernet_site_renumber: true" in lines[0]
 
@@ -123,7 +143,8 @@ def test_renumber_plans_as_on_a_fresh_site():
 def test_renumber_must_be_a_boolean():
     site = site_vars([ROOMY_NETWORK], dockernet_site_renumber="yes")
     assert errors(hostvars([1, 2], site)) == [
-        "docker1: dockernet_site_renumber: 'yes' is not a boolean: use true or false"]
+        "docker1: dockernet_site_renumber: 'yes' is not a boolean: use true or false"
+    ]
 
 
 def test_explicit_slice_length_change_is_refused_until_renumber():
@@ -132,10 +153,14 @@ def test_explicit_slice_length_change_is_refused_until_renumber():
     changed = dict(site, dockernet_site_slice_prefixlen=67)
     lines = errors(hostvars([1, 2], changed, current_from(two)))
     assert [line.split(":")[0:2] for line in lines] == [
-        ["docker1", " dockernet_site_renumber"], ["docker2", " dockernet_site_renumber"]]
-    assert ("docker1: dockernet_site_renumber: this host's default bridge and address pool (its container prefix) "
-            "uses 2001:db8:ab11:0:8000::/66 from an earlier rollout, which the site can no longer keep "
-            "(dockernet_site_slice_prefixlen asks for /67): the plan would move it to") in lines[0]
+        ["docker1", " dockernet_site_renumber"],
+        ["docker2", " dockernet_site_renumber"],
+    ]
+    assert (
+        "docker1: dockernet_site_renumber: this host's default bridge and address pool (its container prefix) "
+        "uses 2001:db8:ab11:0:8000::/66 from an earlier rollout, which the site can no longer keep "
+        "(dockernet_site_slice_prefixlen asks for /67): the plan would move it to"
+    ) in lines[0]
     assert "Nothing was changed" in lines[0]
     ok = plan(hostvars([1, 2], dict(changed, dockernet_site_renumber=True), current_from(two)))
     assert allocation(ok)["docker1"][0] == "2001:db8:ab11:0:8000::/67"
@@ -159,7 +184,8 @@ def test_moved_lan_prefix_names_renumber_and_the_new_prefix():
         "2001:db8:ab11:0:8000::/66 from an earlier rollout, which the site can no longer keep (it is outside "
         "2001:db8:ab12::/64): the plan would move it to 2001:db8:ab12:0:8000::/66, so the engine restarts and every "
         "container on the default bridge or a pool network gets a new address. Nothing was changed: set "
-        "dockernet_site_renumber: true for one run to renumber, or undo the change that made it unusable")
+        "dockernet_site_renumber: true for one run to renumber, or undo the change that made it unusable"
+    )
     assert len(lines) == 2 and lines[1].startswith("docker2: dockernet_site_renumber: ")
 
 
@@ -167,8 +193,7 @@ def test_slice_change_with_containers_attached_is_refused_before_any_change():
     site = site_vars([ROOMY_NETWORK])
     two = plan(hostvars([1, 2], site))
     current = current_from(two, containers={"ipv6_bridge": ["web", "db"]})
-    renumber = dict(site, dockernet_site_renumber=True,
-                    dockernet_networks=[dict(ROOMY_NETWORK, slice_prefixlen=67)])
+    renumber = dict(site, dockernet_site_renumber=True, dockernet_networks=[dict(ROOMY_NETWORK, slice_prefixlen=67)])
     lines = errors(hostvars([1, 2], renumber, current))
     assert lines == [
         "docker1: dockernet_networks[0]: network ipv6_bridge on this host has 2001:db8:ab11:0:4000::/68 and the plan "
@@ -180,30 +205,40 @@ def test_slice_change_with_containers_attached_is_refused_before_any_change():
     ]
     # The same change without containers goes ahead.
     assert plan(hostvars([1, 2], renumber, current_from(two)))["hosts"]["docker2"]["networks"][0]["ipv6_subnet"] == (
-        "2001:db8:ab11:0:6000::/67")
+        "2001:db8:ab11:0:6000::/67"
+    )
 
 
 def test_a_network_made_by_hand_under_the_same_name_with_containers_is_refused():
     site = site_vars([ROOMY_NETWORK])
-    current = {"docker1": {"engine_running": True, "networks": {
-        "ipv6_bridge": {"enable_ipv6": False, "ipv6_subnets": [], "containers": ["app"]}}}}
+    current = {
+        "docker1": {
+            "engine_running": True,
+            "networks": {"ipv6_bridge": {"enable_ipv6": False, "ipv6_subnets": [], "containers": ["app"]}},
+        }
+    }
     lines = errors(hostvars([1, 2], site, current))
     assert lines == [
         "docker1: dockernet_networks[0]: network ipv6_bridge on this host has no IPv6 subnet and the plan gives it "
         "2001:db8:ab11:0:4000::/68, which means recreating it, but containers are attached (app): nothing was "
-        "changed; stop or disconnect them first, or keep the network as it is"]
+        "changed; stop or disconnect them first, or keep the network as it is"
+    ]
 
 
 def test_live_restore_with_containers_on_docker0_stops_before_any_change():
     site = site_vars([ROOMY_NETWORK])
-    fresh_engine = {"engine_running": True, "live_restore": True, "networks": {
-        "bridge": {"enable_ipv6": False, "ipv6_subnets": [], "containers": ["web"]}}}
+    fresh_engine = {
+        "engine_running": True,
+        "live_restore": True,
+        "networks": {"bridge": {"enable_ipv6": False, "ipv6_subnets": [], "containers": ["web"]}},
+    }
     lines = errors(hostvars([1, 2], site, {"docker2": fresh_engine}))
     assert lines == [
         "docker2: live-restore: the engine runs with live-restore and containers on the default bridge (web): a "
         "restart would keep docker0 without 2001:db8:ab11:0:c000::/67, so nothing was changed. Stop those containers "
         "(or move them to another network) for the rollout, or turn live-restore off for it; docs/lifecycle.md says "
-        "how"]
+        "how"
+    ]
     # Without containers on docker0, or once docker0 has its IPv6 subnet, live-restore is no obstacle.
     idle = dict(fresh_engine, networks={"bridge": {"enable_ipv6": False, "ipv6_subnets": [], "containers": []}})
     assert plan(hostvars([1, 2], site, {"docker2": idle}))
@@ -212,8 +247,12 @@ def test_live_restore_with_containers_on_docker0_stops_before_any_change():
 
 
 def test_routed_growth_keeps_pool_prefixes():
-    site = {"dockernet_site_mode": "routed", "dockernet_site_lan_prefix": LAN,
-            "dockernet_site_container_pool": "2001:db8:cd00::/56", "dockernet_networks": []}
+    site = {
+        "dockernet_site_mode": "routed",
+        "dockernet_site_lan_prefix": LAN,
+        "dockernet_site_container_pool": "2001:db8:cd00::/56",
+        "dockernet_networks": [],
+    }
     two = plan(hostvars([1, 2], site))
     removed_first = plan(hostvars([2, 3], site, current_from(two)))
     assert allocation(removed_first)["docker2"] == allocation(two)["docker2"]

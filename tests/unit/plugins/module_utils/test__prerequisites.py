@@ -37,27 +37,39 @@ def test_os_release_values_are_unquoted_and_comments_skipped():
     assert parse_os_release(None) == {}
 
 
-@pytest.mark.parametrize('os_release, expected', [
-    (TRIXIE, 'debian'), (NOBLE, 'ubuntu'), (MINT, 'ubuntu'), (FEDORA, None), ({}, None),
-])
+@pytest.mark.parametrize(
+    'os_release, expected',
+    [
+        (TRIXIE, 'debian'),
+        (NOBLE, 'ubuntu'),
+        (MINT, 'ubuntu'),
+        (FEDORA, None),
+        ({}, None),
+    ],
+)
 def test_distribution(os_release, expected):
     assert distribution(os_release) == expected
 
 
-@pytest.mark.parametrize('os_release, expected', [
-    (BOOKWORM, 'docker.io'),   # Debian 12's docker.io still ships the client
-    (TRIXIE, 'docker-cli'),
-    (SID, 'docker-cli'),       # testing/unstable have no VERSION_ID
-    (NOBLE, 'docker.io'),
-])
+@pytest.mark.parametrize(
+    'os_release, expected',
+    [
+        (BOOKWORM, 'docker.io'),  # Debian 12's docker.io still ships the client
+        (TRIXIE, 'docker-cli'),
+        (SID, 'docker-cli'),  # testing/unstable have no VERSION_ID
+        (NOBLE, 'docker.io'),
+    ],
+)
 def test_the_docker_client_package_follows_the_release(os_release, expected):
     assert package_for('docker-cli', os_release) == expected
 
 
 def test_a_missing_docker_sdk_names_the_import_error_and_the_package():
     found = check_docker_sdk("No module named 'docker'", TRIXIE)
-    assert found.message() == ("docker-sdk: the Docker SDK for Python cannot be imported (No module named 'docker'); "
-                               "the package python3-docker provides it")
+    assert found.message() == (
+        "docker-sdk: the Docker SDK for Python cannot be imported (No module named 'docker'); "
+        "the package python3-docker provides it"
+    )
     assert check_docker_sdk(None, TRIXIE) is None
 
 
@@ -65,11 +77,14 @@ def test_iproute_without_the_command():
     assert check_iproute(None, 1, '', TRIXIE).message() == 'iproute2: no ip command; the package iproute2 provides it'
 
 
-@pytest.mark.parametrize('rc, stdout', [
-    (255, ''),                              # an old ip: 'Option "-j" is unknown'
-    (0, '1: lo: <LOOPBACK,UP> mtu 65536'),  # text instead of JSON
-    (0, '{"ifname": "lo"}'),                # JSON, but not the list of links
-])
+@pytest.mark.parametrize(
+    'rc, stdout',
+    [
+        (255, ''),  # an old ip: 'Option "-j" is unknown'
+        (0, '1: lo: <LOOPBACK,UP> mtu 65536'),  # text instead of JSON
+        (0, '{"ifname": "lo"}'),  # JSON, but not the list of links
+    ],
+)
 def test_iproute_without_json_output(rc, stdout):
     found = check_iproute('/usr/sbin/ip', rc, stdout, TRIXIE)
     assert found.name == 'iproute2'
@@ -81,8 +96,10 @@ def test_iproute_with_json_output_is_fine():
 
 
 def test_ip6tables_missing_or_broken():
-    assert check_ip6tables(None, 0, '', TRIXIE).message() == \
-        'ip6tables: no ip6tables command; the package iptables provides it'
+    assert (
+        check_ip6tables(None, 0, '', TRIXIE).message()
+        == 'ip6tables: no ip6tables command; the package iptables provides it'
+    )
     broken = check_ip6tables('/usr/sbin/ip6tables', 127, 'exec: ip6tables-legacy: not found\nmore\n', TRIXIE)
     assert broken.problem == '/usr/sbin/ip6tables does not run (rc 127: exec: ip6tables-legacy: not found)'
     assert check_ip6tables('/usr/sbin/ip6tables', 1, '', TRIXIE).problem == '/usr/sbin/ip6tables does not run (rc 1)'
@@ -90,7 +107,9 @@ def test_ip6tables_missing_or_broken():
 
 
 def test_systemd_must_be_installed_and_running():
-    assert check_systemd(None, False, TRIXIE).message() == 'systemd: no systemctl command; the package systemd provides it'
+    assert (
+        check_systemd(None, False, TRIXIE).message() == 'systemd: no systemctl command; the package systemd provides it'
+    )
     not_init = check_systemd('/usr/bin/systemctl', False, TRIXIE)
     assert not_init.package is None
     assert not_init.message().startswith('systemd: systemd is not the running init system (no /run/systemd/system)')
@@ -98,10 +117,14 @@ def test_systemd_must_be_installed_and_running():
 
 
 def test_commands_that_only_have_to_exist():
-    assert check_command('dockerd', None, 'dockerd', NOBLE).message() == \
-        'dockerd: no dockerd command; the package docker.io provides it'
-    assert check_command('docker-cli', None, 'docker', TRIXIE).message() == \
-        'docker-cli: no docker command; the package docker-cli provides it'
+    assert (
+        check_command('dockerd', None, 'dockerd', NOBLE).message()
+        == 'dockerd: no dockerd command; the package docker.io provides it'
+    )
+    assert (
+        check_command('docker-cli', None, 'docker', TRIXIE).message()
+        == 'docker-cli: no docker command; the package docker-cli provides it'
+    )
     assert check_command('dockerd', '/usr/sbin/dockerd', 'dockerd', TRIXIE) is None
 
 
@@ -118,5 +141,9 @@ def test_packages_are_listed_once_in_check_order_and_unfixable_findings_add_none
 
 def test_as_dict_carries_the_message():
     item = Missing('ip6tables', 'no ip6tables command', 'iptables')
-    assert item.as_dict() == {'name': 'ip6tables', 'problem': 'no ip6tables command', 'package': 'iptables',
-                              'message': 'ip6tables: no ip6tables command; the package iptables provides it'}
+    assert item.as_dict() == {
+        'name': 'ip6tables',
+        'problem': 'no ip6tables command',
+        'package': 'iptables',
+        'message': 'ip6tables: no ip6tables command; the package iptables provides it',
+    }

@@ -26,25 +26,47 @@ def test_without_variables_every_host_is_one_batch_and_ansible_decides_failures(
 def test_batches_stop_at_the_first_failed_host_by_default():
     assert batch_settings(site(dockernet_serial=1), HOSTS) == {"serial": 1, "max_fail_percentage": 0}
     assert batch_settings(site(dockernet_serial="1", dockernet_max_fail_percentage="50"), HOSTS) == {
-        "serial": 1, "max_fail_percentage": 50}
+        "serial": 1,
+        "max_fail_percentage": 50,
+    }
 
 
 def test_an_explicit_percentage_applies_without_batches_too():
     assert batch_settings(site(dockernet_max_fail_percentage=0), HOSTS) == {"serial": 0, "max_fail_percentage": 0}
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, 0), (0, 0), ("0", 0), (2, 2), ("2", 2), ("25%", "25%"), (" 50 % ", "50%"), ("100%", "100%"),
-    ([1, "50%", "100%"], [1, "50%", "100%"]), (["1", 2], [1, 2]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, 0),
+        (0, 0),
+        ("0", 0),
+        (2, 2),
+        ("2", 2),
+        ("25%", "25%"),
+        (" 50 % ", "50%"),
+        ("100%", "100%"),
+        ([1, "50%", "100%"], [1, "50%", "100%"]),
+        (["1", 2], [1, 2]),
+    ],
+)
 def test_serial_values(value, expected):
     assert parse_serial(value) == expected
 
 
-@pytest.mark.parametrize("value, words", [
-    (-1, "negative"), (True, "boolean"), ("fast", "neither"), ("0%", "above 0%"), ("150%", "at most 100%"),
-    ([], "empty list"), ([1, 0], "1 or more"), ({"size": 1}, "neither"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (-1, "negative"),
+        (True, "boolean"),
+        ("fast", "neither"),
+        ("0%", "above 0%"),
+        ("150%", "at most 100%"),
+        ([], "empty list"),
+        ([1, 0], "1 or more"),
+        ({"size": 1}, "neither"),
+    ],
+)
 def test_serial_refusals(value, words):
     with pytest.raises(ValueError) as caught:
         parse_serial(value)
@@ -81,4 +103,5 @@ def test_a_bad_value_set_everywhere_is_reported_once():
     with pytest.raises(RolloutError) as caught:
         batch_settings(site(dockernet_serial="fast"), HOSTS)
     assert str(caught.value) == (
-        "docker1: dockernet_serial: 'fast' is neither a host count (2) nor a percentage of the hosts ('25%')")
+        "docker1: dockernet_serial: 'fast' is neither a host count (2) nor a percentage of the hosts ('25%')"
+    )
