@@ -172,6 +172,9 @@ def link_case(lab: rel.Lab, kind: str, arg: str, web: str) -> tuple:
 
 def link_faults(lab: rel.Lab, res: rel.Results):
     e = lab.engine
+    # The faults before these may have left rel-client stopped (host-dies-halfway kills docker2, and rel-client
+    # has no restart policy): start both containers afresh rather than depend on what ran before.
+    start_workloads(lab)
 
     def link_down_up():
         web = web_address(lab, time.time() + 30)
