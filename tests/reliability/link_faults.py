@@ -36,7 +36,7 @@ import run as rel  # tests/reliability/run.py: the lab, playbook runs and result
 import yaml
 
 LAN = "eth0"
-WEB, CLIENT = "rel-web", "rel-client"
+WEB, CLIENT = rel.WEB, "rel-client"
 PROTOCOL = "214"
 LINK_LIMIT = 20  # seconds after the link is up again
 ENGINE_DOWN = 35  # longer than systemd's default start limit window (10 s) and 5 restarts at RestartSec=1
@@ -300,26 +300,7 @@ def routes_link_faults(lab: rel.Lab, res: rel.Results):
 
 def start_workloads(lab: rel.Lab):
     """rel-web (restart policy) on docker1 and rel-client on docker2, as run.py's security and faults leave them."""
-    lab.hx("docker1", ["docker", "rm", "-f", WEB])
-    lab.hx(
-        "docker1",
-        [
-            "docker",
-            "run",
-            "-d",
-            "--name",
-            WEB,
-            "--restart",
-            "unless-stopped",
-            "-p",
-            "8081:8081",
-            rel.BUSYBOX,
-            "sh",
-            "-c",
-            rel.HTTPD,
-        ],
-        check=True,
-    )
+    rel.start_web(lab)
     lab.hx("docker2", ["docker", "rm", "-f", CLIENT])
     lab.hx("docker2", ["docker", "run", "-d", "--name", CLIENT, rel.BUSYBOX, "sleep", "1d"], check=True)
     web = lab.ip6("docker1", WEB)

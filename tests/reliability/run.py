@@ -617,28 +617,19 @@ def http_from(lab: Lab, host: str, ctr: str, addr: str, port: int):
     return r.returncode == 0 and " 200 " in first, first.strip()
 
 
+WEB = "rel-web"
+
+
+def start_web(lab: Lab) -> None:
+    """rel-web on docker1, afresh: an httpd on 8080 and on 8081 (published), with a restart policy."""
+    web = ["docker", "run", "-d", "--name", WEB, "--restart", "unless-stopped", "-p", "8081:8081"]
+    lab.hx("docker1", ["docker", "rm", "-f", WEB])
+    lab.hx("docker1", [*web, BUSYBOX, "sh", "-c", HTTPD], check=True)
+
+
 def security(lab: Lab, res: Results):
     e = lab.engine
-    lab.hx("docker1", ["docker", "rm", "-f", "rel-web"])
-    lab.hx(
-        "docker1",
-        [
-            "docker",
-            "run",
-            "-d",
-            "--name",
-            "rel-web",
-            "--restart",
-            "unless-stopped",
-            "-p",
-            "8081:8081",
-            BUSYBOX,
-            "sh",
-            "-c",
-            HTTPD,
-        ],
-        check=True,
-    )
+    start_web(lab)
     time.sleep(2)
     web = lab.ip6("docker1", "rel-web")
     host1 = "2001:db8:ab11::1"
@@ -1610,24 +1601,7 @@ def main(argv=None) -> int:
                 network(lab, res, inv)
             if rolled and "faults" in fams:
                 if "security" not in fams:
-                    lab.hx(
-                        "docker1",
-                        [
-                            "docker",
-                            "run",
-                            "-d",
-                            "--name",
-                            "rel-web",
-                            "--restart",
-                            "unless-stopped",
-                            "-p",
-                            "8081:8081",
-                            BUSYBOX,
-                            "sh",
-                            "-c",
-                            HTTPD,
-                        ],
-                    )
+                    start_web(lab)
                 faults(lab, res, inv, full)
                 from link_faults import link_faults  # beside this file: the LAN link and the engine going away
 
