@@ -216,3 +216,306 @@ def test_an_ipv4_gateway_without_its_subnet_is_refused_with_what_to_set():
     assert [str(issue) for issue in caught.value.issues] == [
         "docker1: dockernet_networks[0].ipv4_gateway: needs ipv4_subnet: set the subnet it belongs to"
     ]
+
+
+BOOK_NETWORK = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "ipv4_subnet": "172.31.0.0/24"}
+
+
+def network_site(first: list, second: list, count: int = 2) -> dict:
+    """docker1 with dockernet_networks `first`, the other hosts with `second`, on the book's LAN."""
+    return {
+        f"docker{number}": {
+            "dockernet_site_lan_prefix": LAN,
+            "dockernet_lan_interface": "eth0",
+            "dockernet_lan_address": f"2001:db8:ab11::{number}",
+            "dockernet_networks": first if number == 1 else second,
+        }
+        for number in range(1, count + 1)
+    }
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, ipv6_prefix="2001:DB8:AB11:0:4000:0::/66")]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, ipv4_subnet=" 172.31.0.0/24")]),
+        ([dict(BOOK_NETWORK, ipv4_gateway="172.31.0.1")], [dict(BOOK_NETWORK, ipv4_gateway=" 172.31.0.1")]),
+        ([dict(BOOK_NETWORK, ipv4_gateway=None)], [BOOK_NETWORK]),
+        ([dict(BOOK_NETWORK, slice_prefixlen=68)], [dict(BOOK_NETWORK, slice_prefixlen="68")]),
+        ([dict(BOOK_NETWORK, slice_prefixlen=None)], [BOOK_NETWORK]),
+        ([dict(BOOK_NETWORK, driver_options=None)], [dict(BOOK_NETWORK, driver_options={})]),
+        ([dict(BOOK_NETWORK, internal=False)], [BOOK_NETWORK]),
+    ],
+)
+def test_networks_spelt_differently_on_two_hosts_mean_the_same(first, second):
+    hostvars = network_site(first, second)
+    plan_from_hostvars(list(hostvars), hostvars)
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, ipv6_prefix="2001:db8:ab11:0:8000::/66")]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, ipv4_subnet="172.30.0.0/24")]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, ipv4_gateway="172.31.0.1")]),
+        ([dict(BOOK_NETWORK, ipv4_gateway="172.31.0.1")], [dict(BOOK_NETWORK, ipv4_gateway="172.31.0.2")]),
+        # Gateways that do not parse each mean only themselves.
+        ([dict(BOOK_NETWORK, ipv4_gateway="x")], [dict(BOOK_NETWORK, ipv4_gateway="y")]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, slice_prefixlen=68)]),
+        ([dict(BOOK_NETWORK, slice_prefixlen=68)], [dict(BOOK_NETWORK, slice_prefixlen=69)]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, driver_options={"com.docker.network.bridge.name": "br-v6"})]),
+        ([BOOK_NETWORK], [dict(BOOK_NETWORK, internal=True)]),
+        (["ipv6_bridge"], ["other"]),
+    ],
+)
+def test_networks_that_differ_in_meaning_between_hosts_are_refused_on_the_second(first, second):
+    hostvars = network_site(first, second)
+    _site, _hosts, issues = read_inputs(list(hostvars), hostvars)
+    assert [str(issue) for issue in issues] == [
+        f"docker2: dockernet_networks: differs from docker1's value ({second!r} here, {first!r} on docker1): a "
+        "site-wide variable must be the same on every host; set it once for the whole group, in group_vars"
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("ipv6_bridge", "dockernet_networks[0]: 'ipv6_bridge' is not a mapping: give name, ipv6_prefix, ..."),
+        (
+            dict(BOOK_NETWORK, slice_prefixlen=66),
+            "dockernet_networks[0].slice_prefixlen: 66 is out of range: it must be between 67 and 126 (a slice for "
+            "each of 2 hosts in 2001:db8:ab11:0:4000::/66, with room for a gateway and a container)",
+        ),
+        # No prefix to cut slices from: the slice length is not looked at.
+        (
+            {"name": "ipv6_bridge", "slice_prefixlen": 68},
+            "dockernet_networks[0].ipv6_prefix: required key is not set",
+        ),
+        (
+            dict(BOOK_NETWORK, internal="yes"),
+            "dockernet_networks[0].internal: 'yes' is not a boolean: use true or false",
+        ),
+        (
+            dict(BOOK_NETWORK, driver_options="x"),
+            "dockernet_networks[0].driver_options: 'x' is not a mapping of option: value",
+        ),
+    ],
+)
+def test_a_network_entry_that_cannot_be_used_is_refused_with_the_whole_reason(entry, message):
+    hostvars = network_site([entry], [entry])
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [f"docker1: {message}"]
+
+
+def test_an_earlier_network_slice_of_another_length_is_kept_only_while_slice_prefixlen_is_unset():
+    # docker1 has a /68 of ipv6_bridge from an earlier rollout; the default slice for two hosts is a /67.
+    current = dict(
+        EARLIER_60,
+        container_prefix="2001:db8:ab11:0:8000::/66",
+        networks={"ipv6_bridge": {"ipv6_subnets": ["2001:db8:ab11:0:4000::/68"], "enable_ipv6": True}},
+    )
+    hostvars = network_site([BOOK_NETWORK], [BOOK_NETWORK])
+    hostvars["docker1"]["dockernet_host_current"] = current
+    result = plan_from_hostvars(list(hostvars), hostvars)
+    assert [n["ipv6_subnet"] for n in result["hosts"]["docker1"]["networks"]] == ["2001:db8:ab11:0:4000::/68"]
+    explicit = dict(BOOK_NETWORK, slice_prefixlen=67)
+    hostvars = network_site([explicit], [explicit])
+    hostvars["docker1"]["dockernet_host_current"] = current
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert any("dockernet_networks[0].slice_prefixlen asks for /67" in str(issue) for issue in caught.value.issues)
+
+
+def test_each_network_on_taken_ipv4_addresses_is_named_once_and_every_one_is_named():
+    # networks[2] overlaps networks[0] and networks[1]: one line for it; networks[4] overlaps networks[3].
+    subnets = ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.0/23", "10.1.0.0/24", "10.1.0.0/25"]
+    networks = [
+        {"name": f"n{index}", "ipv6_prefix": f"2001:db8:ab11:0:{index + 3}000::/68", "ipv4_subnet": subnet}
+        for index, subnet in enumerate(subnets)
+    ]
+    hostvars = network_site(networks, networks)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    why = (
+        "the engine refuses to create a network on addresses another network uses; give the network a subnet of its own"
+    )
+    assert [str(issue) for issue in caught.value.issues] == [
+        f"docker1: dockernet_networks[2].ipv4_subnet: 10.0.0.0/23 overlaps dockernet_networks[0].ipv4_subnet "
+        f"10.0.0.0/24: {why}",
+        f"docker1: dockernet_networks[4].ipv4_subnet: 10.1.0.0/25 overlaps dockernet_networks[3].ipv4_subnet "
+        f"10.1.0.0/24: {why}",
+    ]
+
+
+def earlier_site(first: str | None, second: str | None, **site) -> dict:
+    """Two hosts on the book's LAN; each given container prefix is the host's from an earlier rollout."""
+    hostvars = {
+        f"docker{number}": dict(
+            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0"},
+            dockernet_lan_address=f"2001:db8:ab11::{number}",
+            **site,
+        )
+        for number in (1, 2)
+    }
+    for name, prefix in (("docker1", first), ("docker2", second)):
+        if prefix is not None:
+            hostvars[name]["dockernet_host_current"] = dict(EARLIER_60, container_prefix=prefix)
+    return hostvars
+
+
+def renumber_line(host: str, prefix: str, why: str, new: str) -> str:
+    return (
+        f"{host}: dockernet_site_renumber: this host's default bridge and address pool (its container prefix) uses "
+        f"{prefix} from an earlier rollout, which the site can no longer keep ({why}): the plan would move it to "
+        f"{new}, so the engine restarts and every container on the default bridge or a pool network gets a new "
+        "address. Nothing was changed: set dockernet_site_renumber: true for one run to renumber, or undo the "
+        "change that made it unusable"
+    )
+
+
+def test_a_host_after_one_without_an_earlier_prefix_keeps_its_own():
+    hostvars = earlier_site(None, "2001:db8:ab11:0:4000::/66")
+    result = plan_from_hostvars(list(hostvars), hostvars)
+    assert {name: host["container_prefix"] for name, host in result["hosts"].items()} == {
+        "docker1": "2001:db8:ab11:0:8000::/66",
+        "docker2": "2001:db8:ab11:0:4000::/66",
+    }
+
+
+@pytest.mark.parametrize(
+    "first, second, site, line",
+    [
+        (
+            "2001:db8:ab11:0:8000::/66",
+            None,
+            {"dockernet_site_gateways": ["2001:db8:ab11:0:8000::1"]},
+            renumber_line(
+                "docker1",
+                "2001:db8:ab11:0:8000::/66",
+                "it holds gateway 2001:db8:ab11:0:8000::1 (dockernet_site_gateways)",
+                "2001:db8:ab11:0:c000::/66",
+            ),
+        ),
+        (
+            "2001:db8:ab11:0:8000::/66",
+            "2001:db8:ab11:0:8000::/67",
+            {},
+            renumber_line(
+                "docker2",
+                "2001:db8:ab11:0:8000::/67",
+                "it overlaps another host's container prefix",
+                "2001:db8:ab11:0:c000::/66",
+            ),
+        ),
+    ],
+)
+def test_an_earlier_prefix_that_cannot_stay_is_refused_saying_why(first, second, site, line):
+    hostvars = earlier_site(first, second, **site)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [line]
+
+
+def engine_site(engine: str, site: dict, docker1: dict) -> dict:
+    hostvars = {
+        f"docker{number}": dict(
+            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0", "dockernet_engine_version": engine},
+            dockernet_lan_address=f"2001:db8:ab11::{number}",
+            **site,
+        )
+        for number in (1, 2)
+    }
+    hostvars["docker1"].update(docker1)
+    return hostvars
+
+
+@pytest.mark.parametrize(
+    "site, docker1, refused_before_28",
+    [
+        # 2**29 pool subnets: engines before 28.0 list them all when they start.
+        (
+            {"dockernet_site_pool_prefixlen": 96},
+            {},
+            [
+                f"{host}: dockernet_site_pool_prefixlen: Docker Engine 27.5.1 (before 28.0) lists every subnet of its "
+                f"address pools when it starts, and /96 subnets of 2001:db8:ab11:0:{pool}::/67 are 2**29 of them: use "
+                "/83 or shorter, or upgrade the engine"
+                for host, pool in (("docker1", "a000"), ("docker2", "e000"))
+            ],
+        ),
+        # A fixed-cidr-v6 longer than /80: engines before 28.0 derive addresses from MAC addresses.
+        (
+            {},
+            {"dockernet_container_prefix": "2001:db8:ab11:0:8000::/90"},
+            [
+                "docker1: dockernet_container_prefix: Docker Engine 27.5.1 (before 28.0) derives default-bridge "
+                "addresses from MAC addresses, so fixed-cidr-v6 must be /80 or shorter, but this host's would be "
+                "2001:db8:ab11:0:8000::/91 (the lower half of its container prefix 2001:db8:ab11:0:8000::/90): use a "
+                "container prefix of /79 or shorter, or upgrade the engine to 28.0 or later"
+            ],
+        ),
+    ],
+)
+def test_the_28_0_engine_gates_refuse_27_5_and_take_28_0_itself(site, docker1, refused_before_28):
+    hostvars = engine_site("27.5.1", site, docker1)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == refused_before_28
+    hostvars = engine_site("28.0.0", site, docker1)
+    plan_from_hostvars(list(hostvars), hostvars)
+
+
+@pytest.mark.parametrize(
+    "prefixes, lines",
+    [
+        # Every network outside the LAN is named, each with the ndp_proxy rule it breaks.
+        (
+            ["2001:db8:cd11::/66", "2001:db8:cd12::/66"],
+            [
+                f"docker1: dockernet_networks[{index}].ipv6_prefix: {prefix} is outside the LAN prefix "
+                f"{LAN}: in ndp_proxy mode container addresses must be on the LAN; pick an unused part of it"
+                for index, prefix in enumerate(["2001:db8:cd11::/66", "2001:db8:cd12::/66"])
+            ],
+        ),
+        # The whole LAN holds the hosts' addresses and both container prefixes: one line, for the first reason.
+        (
+            [LAN],
+            [
+                f"docker1: dockernet_networks[0].ipv6_prefix: {LAN} contains docker1's dockernet_lan_address "
+                "2001:db8:ab11::1: pick a prefix without it"
+            ],
+        ),
+    ],
+)
+def test_a_network_prefix_that_cannot_be_used_is_named_once_with_its_first_reason(prefixes, lines):
+    networks = [{"name": f"n{index}", "ipv6_prefix": prefix} for index, prefix in enumerate(prefixes)]
+    hostvars = network_site(networks, networks)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == lines
+
+
+@pytest.mark.parametrize("gateway", ["2001:db8:ab11:0:8000::", "2001:db8:ab11:0:bfff:ffff:ffff:ffff"])
+def test_a_gateway_on_the_first_or_last_address_of_a_prefix_is_inside_it(gateway):
+    # docker1 holds :8000::/66 from an earlier rollout: a gateway at either end of it makes the plan move it.
+    hostvars = earlier_site("2001:db8:ab11:0:8000::/66", None, dockernet_site_gateways=[gateway])
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        renumber_line(
+            "docker1",
+            "2001:db8:ab11:0:8000::/66",
+            f"it holds gateway {gateway} (dockernet_site_gateways)",
+            "2001:db8:ab11:0:c000::/66",
+        )
+    ]
+    # A network whose prefix ends (or starts) on the gateway is refused naming it.
+    network = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:8000::/66"}
+    hostvars = earlier_site(None, None, dockernet_site_gateways=[gateway], dockernet_networks=[network])
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert (
+        f"docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:8000::/66 contains gateway {gateway} "
+        "(dockernet_site_gateways): pick a prefix without it"
+    ) in [str(issue) for issue in caught.value.issues]
