@@ -519,3 +519,158 @@ def test_a_gateway_on_the_first_or_last_address_of_a_prefix_is_inside_it(gateway
         f"docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:8000::/66 contains gateway {gateway} "
         "(dockernet_site_gateways): pick a prefix without it"
     ) in [str(issue) for issue in caught.value.issues]
+
+
+def test_a_renumber_value_that_is_no_boolean_keeps_the_earlier_prefixes_checked():
+    # Read as false, not true: the plan still says what keeping docker1's earlier prefix would mean.
+    hostvars = earlier_site(
+        "2001:db8:ab11:0:8000::/66",
+        None,
+        dockernet_site_gateways=["2001:db8:ab11:0:8000::1"],
+        dockernet_site_renumber="yes",
+    )
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "docker1: dockernet_site_renumber: 'yes' is not a boolean: use true or false",
+        renumber_line(
+            "docker1",
+            "2001:db8:ab11:0:8000::/66",
+            "it holds gateway 2001:db8:ab11:0:8000::1 (dockernet_site_gateways)",
+            "2001:db8:ab11:0:c000::/66",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("name, shown", [("", "''"), (5, "5")])
+def test_a_network_name_that_is_no_string_or_empty_says_so(name, shown):
+    networks = [{"name": name, "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}]
+    hostvars = network_site(networks, networks)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        f"docker1: dockernet_networks[0].name: {shown} is not a network name: give a string"
+    ]
+
+
+def earlier_slices(first: str | None, second: str | None, networks: list, count: int = 2) -> dict:
+    """`count` hosts with `networks`; docker1 and docker2 hold the given ipv6_bridge subnets from an earlier
+    rollout (and their default container prefixes)."""
+    hostvars = network_site(networks, networks, count)
+    for name, subnet, prefix in (
+        ("docker1", first, "2001:db8:ab11:0:8000::/66"),
+        ("docker2", second, "2001:db8:ab11:0:c000::/66"),
+    ):
+        if subnet is not None:
+            hostvars[name]["dockernet_host_current"] = dict(
+                EARLIER_60,
+                container_prefix=prefix,
+                networks={"ipv6_bridge": {"ipv6_subnets": [subnet], "enable_ipv6": True}},
+            )
+    return hostvars
+
+
+def network_renumber_line(host: str, subnet: str, why: str, new: str) -> str:
+    return (
+        f"{host}: dockernet_site_renumber: network ipv6_bridge uses {subnet} from an earlier rollout, which the site "
+        f"can no longer keep ({why}): the plan would move it to {new}, which recreates the network and gives its "
+        "containers new addresses. Nothing was changed: set dockernet_site_renumber: true for one run to renumber, "
+        "or undo the change that made it unusable"
+    )
+
+
+BRIDGE_66 = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}
+
+
+@pytest.mark.parametrize(
+    "first, second, network, line",
+    [
+        (
+            "2001:db8:ab11:0:2000::/67",
+            None,
+            BRIDGE_66,
+            network_renumber_line(
+                "docker1",
+                "2001:db8:ab11:0:2000::/67",
+                "it is outside dockernet_networks[0].ipv6_prefix 2001:db8:ab11:0:4000::/66",
+                "2001:db8:ab11:0:4000::/67",
+            ),
+        ),
+        (
+            "2001:db8:ab11:0:4000::/68",
+            None,
+            dict(BRIDGE_66, slice_prefixlen=67),
+            network_renumber_line(
+                "docker1",
+                "2001:db8:ab11:0:4000::/68",
+                "dockernet_networks[0].slice_prefixlen asks for /67",
+                "2001:db8:ab11:0:4000::/67",
+            ),
+        ),
+        # Either host's slice may be the one that holds the other's.
+        (
+            "2001:db8:ab11:0:4000::/67",
+            "2001:db8:ab11:0:4000::/68",
+            BRIDGE_66,
+            network_renumber_line(
+                "docker2", "2001:db8:ab11:0:4000::/68", "it overlaps another host's slice", "2001:db8:ab11:0:6000::/67"
+            ),
+        ),
+        (
+            "2001:db8:ab11:0:4000::/68",
+            "2001:db8:ab11:0:4000::/67",
+            BRIDGE_66,
+            network_renumber_line(
+                "docker2", "2001:db8:ab11:0:4000::/67", "it overlaps another host's slice", "2001:db8:ab11:0:6000::/67"
+            ),
+        ),
+    ],
+)
+def test_an_earlier_network_slice_that_cannot_stay_is_refused_saying_why(first, second, network, line):
+    hostvars = earlier_slices(first, second, [network])
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [line]
+
+
+def test_a_host_after_one_without_an_earlier_slice_keeps_its_own():
+    hostvars = earlier_slices(None, "2001:db8:ab11:0:4000::/67", [BRIDGE_66])
+    result = plan_from_hostvars(list(hostvars), hostvars)
+    assert {name: [n["ipv6_subnet"] for n in host["networks"]] for name, host in result["hosts"].items()} == {
+        "docker1": ["2001:db8:ab11:0:6000::/67"],
+        "docker2": ["2001:db8:ab11:0:4000::/67"],
+    }
+
+
+def test_a_network_whose_kept_slices_leave_none_for_a_new_host_says_what_to_do():
+    hostvars = earlier_slices("2001:db8:ab11:0:4000::/67", "2001:db8:ab11:0:6000::/67", [BRIDGE_66], count=3)
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "docker3: dockernet_networks[0].slice_prefixlen: ipv6_bridge: 2001:db8:ab11:0:4000::/66 has no free /68 "
+        "slice left for this host: the hosts keep the slices of earlier rollouts (docker1 2001:db8:ab11:0:4000::/67, "
+        "docker2 2001:db8:ab11:0:6000::/67). Set a longer dockernet_networks[0].slice_prefixlen together with "
+        "dockernet_site_renumber: true for one run (every host's ipv6_bridge is recreated in a new slice, which "
+        "needs its containers stopped), or give the network a larger ipv6_prefix"
+    ]
+
+
+@pytest.mark.parametrize("first_containers", [[], ["web1"]])
+def test_a_network_to_recreate_with_containers_is_refused_after_one_that_stays(first_containers):
+    # docker1's ipv6_bridge stays as it is (with or without containers); docker2's has no IPv6 yet and a container.
+    hostvars = network_site([BRIDGE_66], [BRIDGE_66])
+    for name, prefix, subnets, containers in (
+        ("docker1", "2001:db8:ab11:0:8000::/66", ["2001:db8:ab11:0:4000::/67"], first_containers),
+        ("docker2", "2001:db8:ab11:0:c000::/66", [], ["web2"]),
+    ):
+        network = {"ipv6_subnets": subnets, "enable_ipv6": bool(subnets), "containers": containers}
+        hostvars[name]["dockernet_host_current"] = dict(
+            EARLIER_60, container_prefix=prefix, networks={"ipv6_bridge": network}
+        )
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "docker2: dockernet_networks[0]: network ipv6_bridge on this host has no IPv6 subnet and the plan gives it "
+        "2001:db8:ab11:0:6000::/67, which means recreating it, but containers are attached (web2): nothing was "
+        "changed; stop or disconnect them first, or keep the network as it is"
+    ]
