@@ -478,6 +478,21 @@ def test_the_28_0_engine_gates_refuse_27_5_and_take_28_0_itself(site, docker1, r
                 for index, prefix in enumerate(["2001:db8:cd11::/66", "2001:db8:cd12::/66"])
             ],
         ),
+        # A network that starts where a container prefix starts, and one that starts inside another.
+        (
+            ["2001:db8:ab11:0:8000::/65"],
+            [
+                "docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:8000::/65 overlaps docker1's container "
+                "prefix 2001:db8:ab11:0:8000::/66: give the network a prefix of its own"
+            ],
+        ),
+        (
+            ["2001:db8:ab11:0:4000::/66", "2001:db8:ab11:0:4000::/67"],
+            [
+                "docker1: dockernet_networks[1].ipv6_prefix: 2001:db8:ab11:0:4000::/67 overlaps "
+                "dockernet_networks[0].ipv6_prefix 2001:db8:ab11:0:4000::/66: give the network a prefix of its own"
+            ],
+        ),
         # The whole LAN holds the hosts' addresses and both container prefixes: one line, for the first reason.
         (
             [LAN],
@@ -673,4 +688,39 @@ def test_a_network_to_recreate_with_containers_is_refused_after_one_that_stays(f
         "docker2: dockernet_networks[0]: network ipv6_bridge on this host has no IPv6 subnet and the plan gives it "
         "2001:db8:ab11:0:6000::/67, which means recreating it, but containers are attached (web2): nothing was "
         "changed; stop or disconnect them first, or keep the network as it is"
+    ]
+
+
+def test_a_network_is_named_even_after_two_overrides_that_overlap():
+    networks = [{"name": "n0", "ipv6_prefix": "2001:db8:ab11:0:a000::/68"}]
+    hostvars = network_site(networks, networks)
+    hostvars["docker1"]["dockernet_container_prefix"] = "2001:db8:ab11:0:8000::/66"
+    hostvars["docker2"]["dockernet_container_prefix"] = "2001:db8:ab11:0:8000::/67"
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "docker2: dockernet_container_prefix: 2001:db8:ab11:0:8000::/67 overlaps docker1's dockernet_container_prefix "
+        "2001:db8:ab11:0:8000::/66: give each host its own prefix",
+        "docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:a000::/68 overlaps docker1's container prefix "
+        "2001:db8:ab11:0:8000::/66: give the network a prefix of its own",
+    ]
+
+
+def test_a_host_without_a_prefix_does_not_stop_the_checks_of_the_next():
+    # Two /65 slices, the lower one holding the hosts' addresses: docker2 gets none, docker3 overrides a /126.
+    hostvars = {
+        f"docker{number}": {
+            "dockernet_site_lan_prefix": LAN,
+            "dockernet_lan_interface": "eth0",
+            "dockernet_lan_address": f"2001:db8:ab11::{number}",
+            "dockernet_site_slice_prefixlen": 65,
+        }
+        for number in (1, 2, 3)
+    }
+    hostvars["docker3"]["dockernet_container_prefix"] = "2001:db8:ab11:0:4000::/126"
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues][1:] == [
+        "docker3: dockernet_container_prefix: this host's container prefix 2001:db8:ab11:0:4000::/126 is too small "
+        "to hold the default bridge and an address pool: use a prefix of /122 or shorter"
     ]
