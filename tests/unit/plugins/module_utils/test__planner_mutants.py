@@ -261,6 +261,9 @@ def test_networks_spelt_differently_on_two_hosts_mean_the_same(first, second):
         ([dict(BOOK_NETWORK, ipv4_gateway="172.31.0.1")], [dict(BOOK_NETWORK, ipv4_gateway="172.31.0.2")]),
         # Gateways that do not parse each mean only themselves.
         ([dict(BOOK_NETWORK, ipv4_gateway="x")], [dict(BOOK_NETWORK, ipv4_gateway="y")]),
+        # IPv6 spellings are no IPv4 subnet or gateway: each means only itself, however IPv6 would read them.
+        ([dict(BOOK_NETWORK, ipv4_subnet="::/24")], [dict(BOOK_NETWORK, ipv4_subnet="::0/24")]),
+        ([dict(BOOK_NETWORK, ipv4_gateway="::1")], [dict(BOOK_NETWORK, ipv4_gateway="::0:1")]),
         ([BOOK_NETWORK], [dict(BOOK_NETWORK, slice_prefixlen=68)]),
         ([dict(BOOK_NETWORK, slice_prefixlen=68)], [dict(BOOK_NETWORK, slice_prefixlen=69)]),
         ([BOOK_NETWORK], [dict(BOOK_NETWORK, driver_options={"com.docker.network.bridge.name": "br-v6"})]),
