@@ -727,3 +727,182 @@ def test_a_host_without_a_prefix_does_not_stop_the_checks_of_the_next():
         "docker3: dockernet_container_prefix: this host's container prefix 2001:db8:ab11:0:4000::/126 is too small "
         "to hold the default bridge and an address pool: use a prefix of /122 or shorter"
     ]
+
+
+LIVE_FINE = dict(
+    EARLIER_60,
+    container_prefix="2001:db8:ab11:0:8000::/66",
+    live_restore=True,
+    networks={"bridge": {"ipv6_subnets": ["2001:db8:ab11:0:8000::/67"], "enable_ipv6": True, "containers": ["c1"]}},
+)
+NOT_LIVE = dict(LIVE_FINE, live_restore=False, networks={"bridge": {"ipv6_subnets": [], "containers": ["c1"]}})
+LIVE_OLD_PREFIX = dict(
+    LIVE_FINE,
+    container_prefix="2001:db8:ab11:0:c000::/66",
+    networks={"bridge": {"ipv6_subnets": ["2001:db8:ab11:0:4000::/67"], "enable_ipv6": True, "containers": ["a"]}},
+)
+LIVE_STUCK = dict(
+    EARLIER_60,
+    container_prefix="2001:db8:ab11:0:c000::/66",
+    live_restore=True,
+    networks={"bridge": {"ipv6_subnets": [], "enable_ipv6": False, "containers": ["a", "b"]}},
+)
+TWO_SUBNETS = dict(
+    EARLIER_60,
+    container_prefix="2001:db8:ab11:0:8000::/66",
+    networks={
+        "ipv6_bridge": {
+            "ipv6_subnets": ["2001:db8:ab11:0:4000::/67", "2001:db8:ab11:0:6000::/67"],
+            "enable_ipv6": True,
+            "containers": ["w"],
+        }
+    },
+)
+
+
+@pytest.mark.parametrize(
+    "site, docker2, lines",
+    [
+        (
+            {"dockernet_site_allowed_sources": "2001:db8:fe00::/48"},
+            {},
+            [
+                "docker1: dockernet_site_allowed_sources: '2001:db8:fe00::/48' is not a list: give a list of IPv6 "
+                "prefixes"
+            ],
+        ),
+        (
+            {"dockernet_site_allowed_sources": ["2000::/3"]},
+            {},
+            [
+                "docker1: dockernet_site_allowed_sources[0]: 2000::/3 is shorter than /16 and would open every "
+                "container of the site to most of the IPv6 Internet: list the networks that need access"
+            ],
+        ),
+        (
+            {"dockernet_site_allowed_sources": ["fe80::/64"]},
+            {},
+            [
+                "docker1: dockernet_site_allowed_sources[0]: fe80::/64 covers link-local addresses, which are never "
+                "forwarded (fe80::/10): give routable unicast prefixes only"
+            ],
+        ),
+        (
+            {"dockernet_site_gateways": "2001:db8:ab11::fffe"},
+            {},
+            ["docker1: dockernet_site_gateways: '2001:db8:ab11::fffe' is not a list: give a list of IPv6 addresses"],
+        ),
+        (
+            {"dockernet_site_masquerade_outside": "yes"},
+            {},
+            ["docker1: dockernet_site_masquerade_outside: 'yes' is not a boolean: use true or false"],
+        ),
+        (
+            {"dockernet_networks": "ipv6_bridge"},
+            {},
+            ["docker1: dockernet_networks: 'ipv6_bridge' is not a list of networks"],
+        ),
+        ({}, {"dockernet_lan_interface": None}, ["docker2: dockernet_lan_interface: required variable is not set"]),
+        (
+            {},
+            {"dockernet_lan_interface": 5},
+            ["docker2: dockernet_lan_interface: 5 is not an interface name like eth0"],
+        ),
+        (
+            {},
+            {"dockernet_host_addresses": "x"},
+            [
+                "docker2: dockernet_host_addresses: 'x' is not a mapping of interface names to lists of addresses: "
+                "leave it to the preflight, which gathers it"
+            ],
+        ),
+        (
+            {},
+            {"dockernet_lan_address": "2001:db8:ab12::2"},
+            [
+                "docker2: dockernet_lan_address: 2001:db8:ab12::2 is outside the LAN prefix 2001:db8:ab11::/64 "
+                "(dockernet_site_lan_prefix): give this host's address on that LAN"
+            ],
+        ),
+        (
+            {},
+            {"dockernet_container_prefix": "2001:db8:cd11::/66"},
+            [
+                "docker2: dockernet_container_prefix: 2001:db8:cd11::/66 is outside the LAN prefix 2001:db8:ab11::/64: "
+                "in ndp_proxy mode container addresses must be on the LAN; pick a slice of it, or use routed mode"
+            ],
+        ),
+        # An unknown mode: the LAN is held to what either mode allows (/48 to /126), not to less.
+        (
+            {"dockernet_site_mode": "bgp", "dockernet_site_lan_prefix": "2001:db8:ab11::/48"},
+            {},
+            ["docker1: dockernet_site_mode: 'bgp' is not a mode: use 'ndp_proxy' or 'routed'"],
+        ),
+        # No LAN prefix: the slice length is not measured against it.
+        (
+            {"dockernet_site_lan_prefix": None, "dockernet_site_slice_prefixlen": 67},
+            {},
+            ["docker1: dockernet_site_lan_prefix: required variable is not set"],
+        ),
+        # docker1 runs without live-restore (a restart stops its containers); docker2's docker0 has another prefix.
+        (
+            {},
+            {"dockernet_host_current": LIVE_OLD_PREFIX, "docker1": NOT_LIVE},
+            [
+                "docker2: live-restore: the engine runs with live-restore and containers on the default bridge (a): "
+                "a restart would keep docker0 without 2001:db8:ab11:0:c000::/67, so nothing was changed. Stop those "
+                "containers (or move them to another network) for the rollout, or turn live-restore off for it; "
+                "docs/lifecycle.md says how"
+            ],
+        ),
+        # docker1 runs live-restore with docker0 already as planned; docker2 would keep it without IPv6.
+        (
+            {},
+            {"dockernet_host_current": LIVE_STUCK, "docker1": LIVE_FINE},
+            [
+                "docker2: live-restore: the engine runs with live-restore and containers on the default bridge (a, b): "
+                "a restart would keep docker0 without 2001:db8:ab11:0:c000::/67, so nothing was changed. Stop those "
+                "containers (or move them to another network) for the rollout, or turn live-restore off for it; "
+                "docs/lifecycle.md says how"
+            ],
+        ),
+    ],
+)
+def test_a_value_that_cannot_be_used_is_refused_with_the_whole_message(site, docker2, lines):
+    hostvars = earlier_site(None, None, **{key: value for key, value in site.items() if value is not None})
+    for key in [key for key, value in site.items() if value is None]:
+        for host in hostvars.values():
+            host.pop(key)
+    docker2 = dict(docker2)
+    if "docker1" in docker2:
+        hostvars["docker1"]["dockernet_host_current"] = docker2.pop("docker1")
+    for key, value in docker2.items():
+        if value is None:
+            hostvars["docker2"].pop(key)
+        else:
+            hostvars["docker2"][key] = value
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == lines
+
+
+def test_a_network_with_two_subnets_and_containers_lists_both():
+    network = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}
+    hostvars = earlier_site(None, None, dockernet_networks=[network])
+    hostvars["docker1"]["dockernet_host_current"] = TWO_SUBNETS
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    assert [str(issue) for issue in caught.value.issues] == [
+        "docker1: dockernet_networks[0]: network ipv6_bridge on this host has 2001:db8:ab11:0:4000::/67, "
+        "2001:db8:ab11:0:6000::/67 and the plan gives it 2001:db8:ab11:0:4000::/67, which means recreating it, but "
+        "containers are attached (w): nothing was changed; stop or disconnect them first, or keep the network as it is"
+    ]
+
+
+@pytest.mark.parametrize("mode, masquerade", [("ndp_proxy", False), ("routed", True)])
+def test_containers_are_masqueraded_outside_the_site_by_default_in_routed_mode_only(mode, masquerade):
+    site = {"dockernet_site_mode": mode}
+    if mode == "routed":
+        site.update(dockernet_site_container_pool="2001:db8:cd00::/56")
+    hostvars = earlier_site(None, None, **site)
+    assert plan_from_hostvars(list(hostvars), hostvars)["masquerade_outside"] is masquerade
