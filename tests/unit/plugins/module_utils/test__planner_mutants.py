@@ -18,6 +18,13 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
 )
 
 
+def refusals(hostvars: dict) -> list[str]:
+    """The lines of the PlanError that planning `hostvars` must raise."""
+    with pytest.raises(PlanError) as caught:
+        plan_from_hostvars(list(hostvars), hostvars)
+    return [str(issue) for issue in caught.value.issues]
+
+
 @pytest.mark.parametrize("value, shown", [("sixty", "'sixty'"), (None, "not set"), (True, "True"), (6.5, "6.5")])
 def test_a_prefix_length_that_is_no_number_is_quoted_in_the_message(value, shown):
     assert parse_prefixlen(value, 1, 128) == (
@@ -194,9 +201,7 @@ def test_a_full_lan_says_that_kept_slices_fill_it():
         for number in (1, 2)
     }
     hostvars["docker1"]["dockernet_host_current"] = dict(EARLIER_60, container_prefix="2001:db8:ab11:0:8000::/65")
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker2: dockernet_site_slice_prefixlen: more hosts than slices: 2001:db8:ab11::/64 has only 0 free /65 "
         "slices for 1 hosts without dockernet_container_prefix (slices holding a host address, a gateway or an "
         "override are skipped; 1 hosts keep the prefixes of earlier rollouts, which dockernet_site_renumber: true "
@@ -211,9 +216,7 @@ def test_an_ipv4_gateway_without_its_subnet_is_refused_with_what_to_set():
         f"docker{number}": dict(site, dockernet_lan_interface="eth0", dockernet_lan_address=f"2001:db8:ab11::{number}")
         for number in (1, 2)
     }
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker1: dockernet_networks[0].ipv4_gateway: needs ipv4_subnet: set the subnet it belongs to"
     ]
 
@@ -306,9 +309,7 @@ def test_networks_that_differ_in_meaning_between_hosts_are_refused_on_the_second
 )
 def test_a_network_entry_that_cannot_be_used_is_refused_with_the_whole_reason(entry, message):
     hostvars = network_site([entry], [entry])
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [f"docker1: {message}"]
+    assert refusals(hostvars) == [f"docker1: {message}"]
 
 
 def test_an_earlier_network_slice_of_another_length_is_kept_only_while_slice_prefixlen_is_unset():
@@ -325,9 +326,7 @@ def test_an_earlier_network_slice_of_another_length_is_kept_only_while_slice_pre
     explicit = dict(BOOK_NETWORK, slice_prefixlen=67)
     hostvars = network_site([explicit], [explicit])
     hostvars["docker1"]["dockernet_host_current"] = current
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert any("dockernet_networks[0].slice_prefixlen asks for /67" in str(issue) for issue in caught.value.issues)
+    assert any("dockernet_networks[0].slice_prefixlen asks for /67" in line for line in refusals(hostvars))
 
 
 def test_each_network_on_taken_ipv4_addresses_is_named_once_and_every_one_is_named():
@@ -338,12 +337,10 @@ def test_each_network_on_taken_ipv4_addresses_is_named_once_and_every_one_is_nam
         for index, subnet in enumerate(subnets)
     ]
     hostvars = network_site(networks, networks)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
     why = (
         "the engine refuses to create a network on addresses another network uses; give the network a subnet of its own"
     )
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         f"docker1: dockernet_networks[2].ipv4_subnet: 10.0.0.0/23 overlaps dockernet_networks[0].ipv4_subnet "
         f"10.0.0.0/24: {why}",
         f"docker1: dockernet_networks[4].ipv4_subnet: 10.1.0.0/25 overlaps dockernet_networks[3].ipv4_subnet "
@@ -415,9 +412,7 @@ def test_a_host_after_one_without_an_earlier_prefix_keeps_its_own():
 )
 def test_an_earlier_prefix_that_cannot_stay_is_refused_saying_why(first, second, site, line):
     hostvars = earlier_site(first, second, **site)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [line]
+    assert refusals(hostvars) == [line]
 
 
 def engine_site(engine: str, site: dict, docker1: dict) -> dict:
@@ -462,9 +457,7 @@ def engine_site(engine: str, site: dict, docker1: dict) -> dict:
 )
 def test_the_28_0_engine_gates_refuse_27_5_and_take_28_0_itself(site, docker1, refused_before_28):
     hostvars = engine_site("27.5.1", site, docker1)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == refused_before_28
+    assert refusals(hostvars) == refused_before_28
     hostvars = engine_site("28.0.0", site, docker1)
     plan_from_hostvars(list(hostvars), hostvars)
 
@@ -509,18 +502,14 @@ def test_the_28_0_engine_gates_refuse_27_5_and_take_28_0_itself(site, docker1, r
 def test_a_network_prefix_that_cannot_be_used_is_named_once_with_its_first_reason(prefixes, lines):
     networks = [{"name": f"n{index}", "ipv6_prefix": prefix} for index, prefix in enumerate(prefixes)]
     hostvars = network_site(networks, networks)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == lines
+    assert refusals(hostvars) == lines
 
 
 @pytest.mark.parametrize("gateway", ["2001:db8:ab11:0:8000::", "2001:db8:ab11:0:bfff:ffff:ffff:ffff"])
 def test_a_gateway_on_the_first_or_last_address_of_a_prefix_is_inside_it(gateway):
     # docker1 holds :8000::/66 from an earlier rollout: a gateway at either end of it makes the plan move it.
     hostvars = earlier_site("2001:db8:ab11:0:8000::/66", None, dockernet_site_gateways=[gateway])
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         renumber_line(
             "docker1",
             "2001:db8:ab11:0:8000::/66",
@@ -531,12 +520,10 @@ def test_a_gateway_on_the_first_or_last_address_of_a_prefix_is_inside_it(gateway
     # A network whose prefix ends (or starts) on the gateway is refused naming it.
     network = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:8000::/66"}
     hostvars = earlier_site(None, None, dockernet_site_gateways=[gateway], dockernet_networks=[network])
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
     assert (
         f"docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:8000::/66 contains gateway {gateway} "
         "(dockernet_site_gateways): pick a prefix without it"
-    ) in [str(issue) for issue in caught.value.issues]
+    ) in refusals(hostvars)
 
 
 def test_a_renumber_value_that_is_no_boolean_keeps_the_earlier_prefixes_checked():
@@ -547,9 +534,7 @@ def test_a_renumber_value_that_is_no_boolean_keeps_the_earlier_prefixes_checked(
         dockernet_site_gateways=["2001:db8:ab11:0:8000::1"],
         dockernet_site_renumber="yes",
     )
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker1: dockernet_site_renumber: 'yes' is not a boolean: use true or false",
         renumber_line(
             "docker1",
@@ -564,11 +549,7 @@ def test_a_renumber_value_that_is_no_boolean_keeps_the_earlier_prefixes_checked(
 def test_a_network_name_that_is_no_string_or_empty_says_so(name, shown):
     networks = [{"name": name, "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}]
     hostvars = network_site(networks, networks)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
-        f"docker1: dockernet_networks[0].name: {shown} is not a network name: give a string"
-    ]
+    assert refusals(hostvars) == [f"docker1: dockernet_networks[0].name: {shown} is not a network name: give a string"]
 
 
 def earlier_slices(first: str | None, second: str | None, networks: list, count: int = 2) -> dict:
@@ -646,9 +627,7 @@ BRIDGE_66 = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}
 )
 def test_an_earlier_network_slice_that_cannot_stay_is_refused_saying_why(first, second, network, line):
     hostvars = earlier_slices(first, second, [network])
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [line]
+    assert refusals(hostvars) == [line]
 
 
 def test_a_host_after_one_without_an_earlier_slice_keeps_its_own():
@@ -662,9 +641,7 @@ def test_a_host_after_one_without_an_earlier_slice_keeps_its_own():
 
 def test_a_network_whose_kept_slices_leave_none_for_a_new_host_says_what_to_do():
     hostvars = earlier_slices("2001:db8:ab11:0:4000::/67", "2001:db8:ab11:0:6000::/67", [BRIDGE_66], count=3)
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker3: dockernet_networks[0].slice_prefixlen: ipv6_bridge: 2001:db8:ab11:0:4000::/66 has no free /68 "
         "slice left for this host: the hosts keep the slices of earlier rollouts (docker1 2001:db8:ab11:0:4000::/67, "
         "docker2 2001:db8:ab11:0:6000::/67). Set a longer dockernet_networks[0].slice_prefixlen together with "
@@ -685,9 +662,7 @@ def test_a_network_to_recreate_with_containers_is_refused_after_one_that_stays(f
         hostvars[name]["dockernet_host_current"] = dict(
             EARLIER_60, container_prefix=prefix, networks={"ipv6_bridge": network}
         )
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker2: dockernet_networks[0]: network ipv6_bridge on this host has no IPv6 subnet and the plan gives it "
         "2001:db8:ab11:0:6000::/67, which means recreating it, but containers are attached (web2): nothing was "
         "changed; stop or disconnect them first, or keep the network as it is"
@@ -699,9 +674,7 @@ def test_a_network_is_named_even_after_two_overrides_that_overlap():
     hostvars = network_site(networks, networks)
     hostvars["docker1"]["dockernet_container_prefix"] = "2001:db8:ab11:0:8000::/66"
     hostvars["docker2"]["dockernet_container_prefix"] = "2001:db8:ab11:0:8000::/67"
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker2: dockernet_container_prefix: 2001:db8:ab11:0:8000::/67 overlaps docker1's dockernet_container_prefix "
         "2001:db8:ab11:0:8000::/66: give each host its own prefix",
         "docker1: dockernet_networks[0].ipv6_prefix: 2001:db8:ab11:0:a000::/68 overlaps docker1's container prefix "
@@ -721,9 +694,7 @@ def test_a_host_without_a_prefix_does_not_stop_the_checks_of_the_next():
         for number in (1, 2, 3)
     }
     hostvars["docker3"]["dockernet_container_prefix"] = "2001:db8:ab11:0:4000::/126"
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues][1:] == [
+    assert refusals(hostvars)[1:] == [
         "docker3: dockernet_container_prefix: this host's container prefix 2001:db8:ab11:0:4000::/126 is too small "
         "to hold the default bridge and an address pool: use a prefix of /122 or shorter"
     ]
@@ -881,18 +852,14 @@ def test_a_value_that_cannot_be_used_is_refused_with_the_whole_message(site, doc
             hostvars["docker2"].pop(key)
         else:
             hostvars["docker2"][key] = value
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == lines
+    assert refusals(hostvars) == lines
 
 
 def test_a_network_with_two_subnets_and_containers_lists_both():
     network = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66"}
     hostvars = earlier_site(None, None, dockernet_networks=[network])
     hostvars["docker1"]["dockernet_host_current"] = TWO_SUBNETS
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    assert [str(issue) for issue in caught.value.issues] == [
+    assert refusals(hostvars) == [
         "docker1: dockernet_networks[0]: network ipv6_bridge on this host has 2001:db8:ab11:0:4000::/67, "
         "2001:db8:ab11:0:6000::/67 and the plan gives it 2001:db8:ab11:0:4000::/67, which means recreating it, but "
         "containers are attached (w): nothing was changed; stop or disconnect them first, or keep the network as it is"
