@@ -1,7 +1,8 @@
 """Lifecycle family of the reliability suite: removing the collection from hosts (playbooks/remove.yml) and
 dropping a host from the site.
 
-Run by tests/reliability/run.py (`--families lifecycle`) on the full engine only, on a fresh lab of its own.
+Run by tests/reliability/run.py (`--families lifecycle`) on the full engine only, on a fresh lab of its own;
+host-removed continues on the hosts that remove-restores-snapshot gave back.
 
 - remove-restores-snapshot: foreign things seeded, a snapshot taken, site.yml, remove.yml: the snapshot again is
   the same, but for the differences listed in ALLOWED (each with its reason); remove.yml again changes nothing.
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 import yaml
-from run import BUSYBOX, REPO, SITE, CaseFailed, Lab, Results, expect, log, playbook, seed, seeds_present
+from run import BUSYBOX, CONVERGE, REPO, CaseFailed, Lab, Results, expect, log, playbook, seed, seeds_present
 
 REMOVE = REPO / "playbooks" / "remove.yml"
 SYSCTLS = (
@@ -164,7 +165,7 @@ def removal(lab: Lab, res: Results, inv: Path):
         return
 
     def rollout():
-        pr = playbook(inv, SITE)
+        pr = playbook(inv, CONVERGE)
         expect(pr.rc == 0, f"site.yml rc {pr.rc}: {pr.failed}")
         mid = snapshot(lab)
         for h in lab.names:
@@ -182,7 +183,7 @@ def removal(lab: Lab, res: Results, inv: Path):
         "lifecycle",
         e,
         "remove-rollout",
-        "site.yml on both hosts",
+        "converge.yml (site.yml without Verify) on both hosts",
         "rollout done; the record on each host holds the values from before",
         rollout,
     ):
@@ -246,7 +247,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
     state = {}
 
     def both():
-        pr = playbook(inv, SITE)
+        pr = playbook(inv, CONVERGE)
         expect(pr.rc == 0, f"site.yml rc {pr.rc}: {pr.failed}")
         for h in lab.names:
             lab.hx(h, ["docker", "rm", "-f", LC_CTR])
@@ -265,7 +266,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         "lifecycle",
         e,
         "host-removed-before",
-        "site.yml on docker1+docker2; a busybox on each host's default bridge",
+        "converge.yml (site.yml without Verify) on docker1+docker2; a busybox on each host's default bridge",
         "docker2's container reaches docker1's",
         both,
     ):
@@ -279,7 +280,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         data["all"]["children"]["docker_hosts"]["hosts"].pop("docker2")
         hosts_file.write_text(yaml.safe_dump(data, sort_keys=False))
         state["one"] = d
-        pr = playbook(d, SITE)
+        pr = playbook(d, CONVERGE)
         expect(pr.rc == 0, f"site.yml without docker2 rc {pr.rc}: {pr.failed}")
         rules = lab.hx("docker1", ["ip6tables-save"]).stdout
         d2_prefixes = ["2001:db8:ab11::2/128", "2001:db8:ab11:0:c000::"]
@@ -307,7 +308,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         "lifecycle",
         e,
         "host-removed",
-        "site.yml with an inventory without docker2",
+        "converge.yml with an inventory without docker2",
         "docker1 stops "
         "accepting docker2's prefixes (rules) and docker2's container no longer reaches docker1's "
         "(ping6)",
@@ -354,7 +355,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
 
 
 def lifecycle_family(res: Results, lab_name: str, engine: str, keep: bool = False) -> None:
-    """The family as run.py runs it: both parts, each on a fresh lab of its own; the lab is taken down after."""
+    """The family as run.py runs it: both parts on a fresh lab of its own; the lab is taken down after."""
     lab = Lab(lab_name, engine)
     try:
         lifecycle(lab, res)
@@ -364,16 +365,21 @@ def lifecycle_family(res: Results, lab_name: str, engine: str, keep: bool = Fals
 
 
 def lifecycle(lab: Lab, res: Results):
-    """Both parts, each on a fresh lab (the caller's lab is replaced)."""
+    """Both parts on one fresh lab (the caller's lab is replaced): host-removed starts from what remove.yml gave
+    back, or from a fresh lab of its own when the removal failed."""
     try:
         log(f"== {lab.engine}: fresh lab for lifecycle/remove")
         lab.fresh()
         inv = lab.make_inventory()
+        failed_before = sum(not r["passed"] for r in res.rows)
         removal(lab, res, inv)
-        shutil.rmtree(inv, ignore_errors=True)
-        log(f"== {lab.engine}: fresh lab for lifecycle/host-removed")
-        lab.fresh()
-        inv = lab.make_inventory()
+        # remove.yml proved the hosts back where they were before the rollout (seeds included): host-removed starts
+        # from there. After a failed removal the lab's state is unknown, and host-removed gets a fresh lab.
+        if sum(not r["passed"] for r in res.rows) != failed_before:
+            log(f"== {lab.engine}: fresh lab for lifecycle/host-removed")
+            lab.fresh()
+        else:
+            log(f"== {lab.engine}: lifecycle/host-removed on the hosts remove.yml gave back")
         host_removed(lab, res, inv)
         shutil.rmtree(inv, ignore_errors=True)
     except CaseFailed:

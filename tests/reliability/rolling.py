@@ -279,7 +279,7 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
         level = wanted["dockernet_daemon_extra_settings"]["log-level"]
 
         def first():
-            pr = rel.playbook(inv)
+            pr = rel.playbook(inv, rel.CONVERGE)
             rel.expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
             workloads.update(start_workloads(lab))
             return f"rc 0 in {pr.seconds:.0f} s; containers: " + ", ".join(
@@ -290,7 +290,7 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
             "rolling",
             engine,
             "first-rollout-3-hosts",
-            "site.yml on 3 fresh hosts, then one "
+            "converge.yml (site.yml without Verify) on 3 fresh hosts, then one "
             f"busybox httpd container with --restart unless-stopped on each (port {PORT})",
             "rc 0",
             first,
@@ -310,7 +310,7 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
             )
 
             def third():
-                pr = rel.playbook(inv2)
+                pr = rel.playbook(inv2, rel.CONVERGE)
                 rel.expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
                 ch = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
                 rel.expect(all(not v for v in ch.values()), f"changed: {ch}")
@@ -320,7 +320,7 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
                 "rolling",
                 engine,
                 "rerun-unchanged",
-                "site.yml again with the same variables (serial 1)",
+                "converge.yml (site.yml without Verify) again with the same variables (serial 1)",
                 "changed=0 everywhere",
                 third,
             )
