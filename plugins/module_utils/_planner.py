@@ -1406,7 +1406,6 @@ class _CurrentNetwork:
 class _Current:
     container_prefix: t.Any
     live_restore: bool
-    engine_running: bool
     networks: t.Mapping[str, _CurrentNetwork]
 
 
@@ -1431,7 +1430,6 @@ def _parse_current(value: t.Any) -> t.Optional[_Current]:
     return _Current(
         container_prefix=None if problem else prefix,
         live_restore=value.get("live_restore") is True,
-        engine_running=value.get("engine_running") is True,
         networks=networks,
     )
 
