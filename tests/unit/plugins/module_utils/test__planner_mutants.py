@@ -224,17 +224,23 @@ def test_an_ipv4_gateway_without_its_subnet_is_refused_with_what_to_set():
 BOOK_NETWORK = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "ipv4_subnet": "172.31.0.0/24"}
 
 
-def network_site(first: list, second: list, count: int = 2) -> dict:
-    """docker1 with dockernet_networks `first`, the other hosts with `second`, on the book's LAN."""
+def lan_site(count: int = 2, **site) -> dict:
+    """docker1..docker<count> on the book's LAN (addresses ::1, ::2, ...), each with the variables `site`."""
     return {
-        f"docker{number}": {
-            "dockernet_site_lan_prefix": LAN,
-            "dockernet_lan_interface": "eth0",
-            "dockernet_lan_address": f"2001:db8:ab11::{number}",
-            "dockernet_networks": first if number == 1 else second,
-        }
+        f"docker{number}": dict(
+            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0"},
+            dockernet_lan_address=f"2001:db8:ab11::{number}",
+            **site,
+        )
         for number in range(1, count + 1)
     }
+
+
+def network_site(first: list, second: list, count: int = 2) -> dict:
+    """docker1 with dockernet_networks `first`, the other hosts with `second`, on the book's LAN."""
+    hostvars = lan_site(count, dockernet_networks=second)
+    hostvars["docker1"]["dockernet_networks"] = first
+    return hostvars
 
 
 @pytest.mark.parametrize(
@@ -350,14 +356,7 @@ def test_each_network_on_taken_ipv4_addresses_is_named_once_and_every_one_is_nam
 
 def earlier_site(first: str | None, second: str | None, **site) -> dict:
     """Two hosts on the book's LAN; each given container prefix is the host's from an earlier rollout."""
-    hostvars = {
-        f"docker{number}": dict(
-            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0"},
-            dockernet_lan_address=f"2001:db8:ab11::{number}",
-            **site,
-        )
-        for number in (1, 2)
-    }
+    hostvars = lan_site(**site)
     for name, prefix in (("docker1", first), ("docker2", second)):
         if prefix is not None:
             hostvars[name]["dockernet_host_current"] = dict(EARLIER_60, container_prefix=prefix)
@@ -416,14 +415,7 @@ def test_an_earlier_prefix_that_cannot_stay_is_refused_saying_why(first, second,
 
 
 def engine_site(engine: str, site: dict, docker1: dict) -> dict:
-    hostvars = {
-        f"docker{number}": dict(
-            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0", "dockernet_engine_version": engine},
-            dockernet_lan_address=f"2001:db8:ab11::{number}",
-            **site,
-        )
-        for number in (1, 2)
-    }
+    hostvars = lan_site(dockernet_engine_version=engine, **site)
     hostvars["docker1"].update(docker1)
     return hostvars
 
@@ -684,15 +676,7 @@ def test_a_network_is_named_even_after_two_overrides_that_overlap():
 
 def test_a_host_without_a_prefix_does_not_stop_the_checks_of_the_next():
     # Two /65 slices, the lower one holding the hosts' addresses: docker2 gets none, docker3 overrides a /126.
-    hostvars = {
-        f"docker{number}": {
-            "dockernet_site_lan_prefix": LAN,
-            "dockernet_lan_interface": "eth0",
-            "dockernet_lan_address": f"2001:db8:ab11::{number}",
-            "dockernet_site_slice_prefixlen": 65,
-        }
-        for number in (1, 2, 3)
-    }
+    hostvars = lan_site(3, dockernet_site_slice_prefixlen=65)
     hostvars["docker3"]["dockernet_container_prefix"] = "2001:db8:ab11:0:4000::/126"
     assert refusals(hostvars)[1:] == [
         "docker3: dockernet_container_prefix: this host's container prefix 2001:db8:ab11:0:4000::/126 is too small "
