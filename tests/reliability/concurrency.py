@@ -1,7 +1,7 @@
 """Reliability family `concurrency` of dockernet.ipv6: one rollout per host at a time (the rollout lock).
 
-- Two runs of converge.yml (site.yml without Verify) started together on one site: exactly one rolls out; the other stops in its preflight,
-  before changing anything, with a line naming a host and the run that holds it (`<host>: rollout lock: held by
+- Two runs of converge.yml (site.yml without Verify) started together on one site: exactly one rolls out; the
+  other stops in its preflight, before changing anything, with a line naming a host and the run that holds it (`<host>: rollout lock: held by
   ansible-playbook PID <pid> on <controller>`), and neither run ends on a raw engine error (`409`, `already
   exists`). The collection's networks are removed first, so that both runs would create them.
 - A run killed with SIGKILL in the middle of its configure play (as its networks role starts) leaves its locks

@@ -166,7 +166,7 @@ def removal(lab: Lab, res: Results, inv: Path):
 
     def rollout():
         pr = playbook(inv, CONVERGE)
-        expect(pr.rc == 0, f"site.yml rc {pr.rc}: {pr.failed}")
+        expect(pr.rc == 0, f"converge.yml rc {pr.rc}: {pr.failed}")
         mid = snapshot(lab)
         for h in lab.names:
             expect(mid[h]["dockernet_ip6tables"], f"{h}: no DOCKERNET chain after site.yml")
@@ -175,7 +175,7 @@ def removal(lab: Lab, res: Results, inv: Path):
         state["record"] = rec
         state["mid"] = mid
         return (
-            f"site.yml rc 0 in {pr.seconds:.0f} s; docker1 record: daemon {sorted(rec['daemon'])}, "
+            f"converge.yml rc 0 in {pr.seconds:.0f} s; docker1 record: daemon {sorted(rec['daemon'])}, "
             f"sysctls {rec['sysctls']}, ip6tables {rec['ip6tables']}, networks {rec['networks']}"
         )
 
@@ -248,7 +248,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
 
     def both():
         pr = playbook(inv, CONVERGE)
-        expect(pr.rc == 0, f"site.yml rc {pr.rc}: {pr.failed}")
+        expect(pr.rc == 0, f"converge.yml rc {pr.rc}: {pr.failed}")
         for h in lab.names:
             lab.hx(h, ["docker", "rm", "-f", LC_CTR])
             lab.hx(h, ["docker", "run", "-d", "--name", LC_CTR, BUSYBOX, "sleep", "1d"], check=True)
@@ -281,7 +281,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         hosts_file.write_text(yaml.safe_dump(data, sort_keys=False))
         state["one"] = d
         pr = playbook(d, CONVERGE)
-        expect(pr.rc == 0, f"site.yml without docker2 rc {pr.rc}: {pr.failed}")
+        expect(pr.rc == 0, f"converge.yml without docker2 rc {pr.rc}: {pr.failed}")
         rules = lab.hx("docker1", ["ip6tables-save"]).stdout
         d2_prefixes = ["2001:db8:ab11::2/128", "2001:db8:ab11:0:c000::"]
         kept = [ln for ln in rules.splitlines() if "DOCKERNET" in ln and any(p in ln for p in d2_prefixes)]

@@ -398,6 +398,14 @@ def seeds_present(lab: Lab):
     return problems
 
 
+def expect_rerun_kept(lab: Lab, pr: PlayRun) -> None:
+    """nothing-lost's check of a re-run on the seeded hosts: no task of the whole run changed, every seed is there."""
+    ch = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
+    problems = seeds_present(lab)
+    expect(not problems, "; ".join(problems))
+    expect(all(not v for v in ch.values()), f"re-run changed (Verify included): {ch}")
+
+
 def diff_snap(a, b):
     out = []
     for h in a:
@@ -580,10 +588,7 @@ def check_mode_and_rollout(lab: Lab, res: Results, inv: Path, full: bool, rerun:
         def again():
             pr = playbook(inv)
             expect(pr.rc == 0, f"rc={pr.rc}: {pr.failed}")
-            ch = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
-            p = seeds_present(lab)
-            expect(not p, "; ".join(p))
-            expect(all(not v for v in ch.values()), f"re-run changed: {ch}")
+            expect_rerun_kept(lab, pr)
             return f"rc 0, changed=0 on every host ({pr.seconds:.0f} s), all seeds present"
 
         if rerun:
@@ -1212,10 +1217,7 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
         seeds = ""
         if seeded:
             # Stands for nothing-lost's own re-run (after-rerun) on the engine that seeds the hosts.
-            everything = {h: sorted(pr.changed.get(h, ())) for h in lab.names}
-            expect(not any(everything.values()), f"changed (Verify included): {everything}")
-            problems = seeds_present(lab)
-            expect(not problems, "; ".join(problems))
+            expect_rerun_kept(lab, pr)
             seeds = "; nothing-lost: the whole run changed=0 and all seeds present"
         return (
             f"rc 0 in {pr.seconds:.0f} s; Preflight/Configure changed=0 on every host; changed counts of the "
@@ -1611,12 +1613,13 @@ def main(argv=None) -> int:
                 from prerequisites import missing_prerequisite  # beside this file, like rolling
 
                 missing_prerequisite(lab, res)
-            seeded = full and bool(fams & {"check-mode", "nothing-lost"})
-            rolled = check_mode_and_rollout(lab, res, inv, seeded, rerun="network" not in fams)
+            rolled = check_mode_and_rollout(
+                lab, res, inv, full and bool(fams & {"check-mode", "nothing-lost"}), rerun="network" not in fams
+            )
             if rolled and "security" in fams:
                 security(lab, res)
             if rolled and "network" in fams:
-                network(lab, res, inv, seeded=seeded and "nothing-lost" in fams)
+                network(lab, res, inv, seeded=full and "nothing-lost" in fams)
             if rolled and "faults" in fams:
                 if "security" not in fams:
                     start_web(lab)
