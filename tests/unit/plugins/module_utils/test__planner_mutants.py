@@ -16,13 +16,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
     plan_from_hostvars,
     read_inputs,
 )
-
-
-def refusals(hostvars: dict) -> list[str]:
-    """The lines of the PlanError that planning `hostvars` must raise."""
-    with pytest.raises(PlanError) as caught:
-        plan_from_hostvars(list(hostvars), hostvars)
-    return [str(issue) for issue in caught.value.issues]
+from ansible_collections.dockernet.ipv6.tests.unit.planner_sites import lan_site, refusals
 
 
 @pytest.mark.parametrize("value, shown", [("sixty", "'sixty'"), (None, "not set"), (True, "True"), (6.5, "6.5")])
@@ -222,18 +216,6 @@ def test_an_ipv4_gateway_without_its_subnet_is_refused_with_what_to_set():
 
 
 BOOK_NETWORK = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "ipv4_subnet": "172.31.0.0/24"}
-
-
-def lan_site(count: int = 2, **site) -> dict:
-    """docker1..docker<count> on the book's LAN (addresses ::1, ::2, ...), each with the variables `site`."""
-    return {
-        f"docker{number}": dict(
-            {"dockernet_site_lan_prefix": LAN, "dockernet_lan_interface": "eth0"},
-            dockernet_lan_address=f"2001:db8:ab11::{number}",
-            **site,
-        )
-        for number in range(1, count + 1)
-    }
 
 
 def network_site(first: list, second: list, count: int = 2) -> dict:
