@@ -8,7 +8,7 @@ ENGINE ?= trixie
 LAB ?= dockernet
 # Engines the molecule scenarios run on: scenario:engine pairs (engines joined by + for a scenario whose
 # platforms name one image per engine), and the lab instance they run in.
-MOLECULE_RUNS ?= lab:trixie modules:trixie+forky ssh:trixie default:forky routed:forky
+MOLECULE_RUNS ?= lab:trixie modules:bookworm+trixie+forky ssh:trixie default:forky routed:forky
 MOLECULE_LAB ?= molecule
 
 CACHE := $(CURDIR)/.cache
