@@ -144,7 +144,7 @@ C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
 
 
 def found_at(module, path, directory=False):
-    """What is at ``path`` now; None when nothing is, or when a file is wanted and something else is there."""
+    """What is at ``path`` now, None when nothing is; fails when it is not the kind wanted (file or directory)."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -188,14 +188,13 @@ def write_file(module, path, content, mode):
         with os.fdopen(fd, 'wb') as handle:
             handle.write(content)
         module.atomic_move(temp_path, path)
-        # atomic_move keeps the attributes of a file it replaces: set the wanted ones on the new file.
-        os.chmod(path, mode)
-        os.chown(path, ROOT, ROOT)
     except OSError as exc:
         module.fail_json(msg='Cannot write %s: %s' % (path, to_native(exc)))
     finally:
         if os.path.exists(temp_path):
             os.unlink(temp_path)
+    # atomic_move keeps the attributes of a file it replaces: set the wanted ones on the new file.
+    set_attributes(module, path, mode)
 
 
 def set_attributes(module, path, mode):
