@@ -1,8 +1,8 @@
 """Reliability suite of dockernet.ipv6 on the local lab (issue 6).
 
-Families: bad-input, check-mode, nothing-lost, concurrency (concurrency.py), growth and rolling (growth.py,
-rolling.py: a 3-host lab of their own), lifecycle (lifecycle.py: fresh labs) on one engine (--full-engine, default
-trixie), and security, network, faults (faults of the links: link_faults.py) on every engine of --engines; the
+Families: bad-input, nothing-lost, concurrency (concurrency.py), growth and rolling (growth.py, rolling.py: a
+3-host lab of their own), lifecycle (lifecycle.py: fresh labs) on one engine (--full-engine, default trixie), and
+check-mode, security, network, faults (faults of the links: link_faults.py) on every engine of --engines; the
 faults case host-dies-halfway runs on the full engine only. Each case records what was done, what was expected and what was observed; the
 results replace this engine's section of docs/reliability.md. Exit status 1 if any case failed.
 
@@ -493,11 +493,12 @@ def task_sets(pr: PlayRun):
     return {h: {t for t in ts if t.startswith("Configure")} for h, ts in pr.changed.items()}
 
 
-def check_mode_and_rollout(lab: Lab, res: Results, inv: Path, full: bool, rerun: bool = True):
-    """check-mode, the first rollout and nothing-lost; `rerun` adds nothing-lost's no-op run, which run.py leaves to
-    the network family's second-run-unchanged when that family runs (it then checks the seeds as well)."""
+def check_mode_and_rollout(lab: Lab, res: Results, inv: Path, full: bool, rerun: bool = True, check: bool = True):
+    """check-mode (`check`, on every engine), the first rollout and nothing-lost (`full`); `rerun` adds nothing-lost's
+    no-op run, which run.py leaves to the network family's second-run-unchanged when that family runs (it then checks
+    the seeds as well)."""
     state = {}
-    if full:
+    if check:
 
         def check():
             before = lab.snapshot()
@@ -515,7 +516,7 @@ def check_mode_and_rollout(lab: Lab, res: Results, inv: Path, full: bool, rerun:
             "check-mode",
             lab.engine,
             "check-changes-nothing",
-            "site.yml --check --diff on fresh (seeded) hosts",
+            "site.yml --check --diff on fresh " + ("(seeded) hosts" if full else "hosts"),
             "rc 0; snapshot equal before and after",
             check,
         )
@@ -529,7 +530,7 @@ def check_mode_and_rollout(lab: Lab, res: Results, inv: Path, full: bool, rerun:
 
     ok = res.case("rollout", lab.engine, "first-rollout", "site.yml on fresh hosts", "rc 0, matrix complete", rollout)
 
-    if full and "check" in state and "real" in state:
+    if "check" in state and "real" in state:
 
         def same():
             c, r = task_sets(state["check"]), task_sets(state["real"])
@@ -964,20 +965,26 @@ def probe_internal(lab: Lab, ctr: str, network: str, proxied: list):
     """(what was seen, isolated?) for a container on an internal network of docker1: TCP and ping6 from docker2's
     relnet-client and from the lab namespace, whether docker1 answers neighbour solicitations for it, and what
     arrived in the container. A container on an internal network has no default route, so it could never answer
-    anyone off its subnet: only the arrival counters show packets that got in."""
+    anyone off its subnet: only the arrival counters show packets that got in. The four probes run at once: each
+    of them waits for its timeout when blocked."""
     addr = lab.ip6("docker1", ctr, network)
     ns = ["ip", "netns", "exec", lab.netns]
     before = arrivals(lab, "docker1", ctr)
-    tcp = nc_get(lab, "docker2", "relnet-client", addr, PEER_PORT)
-    ping = (
-        lab.hx(
-            "docker2", ["docker", "exec", "relnet-client", "ping", "-6", "-c", "2", "-W", "2", addr], timeout=30
-        ).returncode
-        == 0
-    )
+    probes = {
+        "tcp": lambda: nc_get(lab, "docker2", "relnet-client", addr, PEER_PORT),
+        "ping": lambda: (
+            lab.hx(
+                "docker2", ["docker", "exec", "relnet-client", "ping", "-6", "-c", "2", "-W", "2", addr], timeout=30
+            ).returncode
+            == 0
+        ),
+        "lab_tcp": lambda: run([*ns, "python3", "-c", TCP_PROBE, "", addr, PEER_PORT], timeout=30).returncode == 0,
+        "lab_ping": lambda: run([*ns, "ping", "-6", "-c", "1", "-W", "2", addr], timeout=30).returncode == 0,
+    }
+    with concurrent.futures.ThreadPoolExecutor(len(probes)) as pool:
+        seen = {name: future.result() for name, future in [(n, pool.submit(p)) for n, p in probes.items()]}
+    tcp, ping, lab_tcp, lab_ping = seen["tcp"], seen["ping"], seen["lab_tcp"], seen["lab_ping"]
     proxy = any(same_address(p, addr) for p in proxied)
-    lab_tcp = run([*ns, "python3", "-c", TCP_PROBE, "", addr, PEER_PORT], timeout=30).returncode == 0
-    lab_ping = run([*ns, "ping", "-6", "-c", "1", "-W", "2", addr], timeout=30).returncode == 0
     echos, segments = (after - start for after, start in zip(arrivals(lab, "docker1", ctr), before))
     line = (
         f"{network} {addr} (subnet {' '.join(subnets(lab, 'docker1', network))}): docker2 tcp "
@@ -1260,13 +1267,14 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
                 entry["dst"]
                 for entry in json.loads(lab.hx("docker1", ["ip", "-j", "-6", "neigh", "show", "proxy"]).stdout or "[]")
             ]
-            probes = [
-                probe_internal(lab, ctr, net, proxied)
-                for ctr, net in (
-                    ("relnet-int-planned", INTERNAL_NET["name"]),
-                    ("relnet-int-compose", COMPOSE_INTERNAL_NET),
+            # Each container counts only what arrived in its own namespace: both are probed at once.
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                probes = list(
+                    pool.map(
+                        lambda pair: probe_internal(lab, pair[0], pair[1], proxied),
+                        (("relnet-int-planned", INTERNAL_NET["name"]), ("relnet-int-compose", COMPOSE_INTERNAL_NET)),
+                    )
                 )
-            ]
             lines = [line for line, _isolated in probes]
             bad = [line for line, isolated in probes if not isolated]
             returns = [
@@ -1557,7 +1565,7 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--full-engine",
         default="trixie",
-        help="engine that also runs bad-input, check-mode and nothing-lost (default trixie)",
+        help="engine that also runs bad-input, nothing-lost and the one-engine families (default trixie)",
     )
     ap.add_argument(
         "--families",
@@ -1604,7 +1612,12 @@ def main(argv=None) -> int:
 
                 missing_prerequisite(lab, res)
             rolled = check_mode_and_rollout(
-                lab, res, inv, full and bool(fams & {"check-mode", "nothing-lost"}), rerun="network" not in fams
+                lab,
+                res,
+                inv,
+                full and "nothing-lost" in fams,
+                rerun="network" not in fams,
+                check="check-mode" in fams,
             )
             if rolled and "security" in fams:
                 security(lab, res)
