@@ -92,7 +92,7 @@ EXAMPLES = r"""
 - name: Take the rollout lock before changing anything
   dockernet.ipv6.rollout_lock:
     host: "{{ inventory_hostname }}"
-    lease: "{{ dockernet_rollout_lock_timeout | default(3600) }}"
+    lease: "{{ dockernet_rollout_lock_timeout | default(omit) }}"
     break_lock: "{{ dockernet_rollout_lock_break | default(false) }}"
 
 - name: Give it back when the host is done
