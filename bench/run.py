@@ -6,9 +6,12 @@
     .cache/venv/bin/python bench/run.py --only ndp,networks --reps 3     some sections
     .cache/venv/bin/python bench/run.py --render          only rewrite docs/performance.md from bench/results/
 
-Sections: rollout, sync, ndp, networks, growth, planner. The lab sections bring up their own lab instances
-(LAB=bench, bench4, bench8) with tools/lab/lab.sh and take them down at the end. Raw results of each section are kept
-in bench/results/<section>.json, so that a run of some sections keeps the figures of the others in the document.
+    .cache/venv/bin/python bench/run.py --only scale --sizes 2,4 --reps 1 --doc /tmp/perf.md --results /tmp/res
+
+Sections: rollout, sync, ndp, networks, baseline, growth, scale, planner. The lab sections bring up their own lab
+instances (LAB=bench, benchg<N>, benchhb, benchhs<N>) with tools/lab/lab.sh and take them down at the end. Raw results
+of each section are kept in bench/results/<section>.json (--results), so that a run of some sections keeps the figures
+of the others in the document (--doc).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import ipaddress
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,10 +37,12 @@ WORK = REPO / ".cache" / "bench"
 BIN = REPO / ".cache" / "venv" / "bin"
 LABSH = REPO / "tools" / "lab" / "lab.sh"
 DOC = REPO / "docs" / "performance.md"
-SECTIONS = ("rollout", "sync", "ndp", "networks", "growth", "planner")
+SECTIONS = ("rollout", "sync", "ndp", "networks", "baseline", "growth", "scale", "planner")
 ENGINE = os.environ.get("ENGINE", "trixie")
 NDP_IF = "bnd0"  # a throwaway veth pair inside the lab host: the LAN is not disturbed
 NDP_PREFIX = "2001:db8:be::/64"
+BASELINE_LAB = "benchhb"  # the baseline section's fresh 2-host labs
+SCALE_LAB = "benchhs"  # + the number of hosts: the scale section's labs
 
 
 def log(msg: str) -> None:
@@ -161,9 +167,14 @@ class Play:
             + str(playbook.relative_to(REPO))
             + (f" --forks {forks}" if forks else "")
         )
+        # Controller CPU: user+sys of the ansible-playbook process tree (its workers and the docker CLI processes
+        # they start are all waited for, so they land in RUSAGE_CHILDREN); nothing else runs meanwhile.
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = run(argv, env=penv, check=False, timeout=timeout)
         self.wall = time.perf_counter() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         self.rc = proc.returncode
         self.records, self.recap = [], {}
         if times.exists():
@@ -176,7 +187,7 @@ class Play:
             times.unlink()
         logfile = WORK / f"play-{label or playbook.stem}.log"
         logfile.write_text(proc.stdout + proc.stderr)
-        log(f"{label or playbook.name}: {self.wall:.1f} s rc={self.rc}")
+        log(f"{label or playbook.name}: {self.wall:.1f} s, controller CPU {self.cpu:.1f} s, rc={self.rc}")
         if check and self.rc != 0:
             raise RuntimeError(f"{playbook} failed (rc {self.rc}), see {logfile}:\n{proc.stdout[-4000:]}")
 
@@ -213,6 +224,7 @@ def pb(name: str) -> Path:
 
 
 SITE = REPO / "playbooks" / "site.yml"
+BASELINE = BENCH / "baseline" / "recipe.yml"
 
 # Connection / pipelining variants compared on the rollout.
 VARIANTS = {
@@ -587,6 +599,73 @@ def section_growth(args) -> dict:
     return res
 
 
+BASELINE_RUNS = ("baseline_first", "baseline_noop", "dockernet_first", "dockernet_noop")
+
+
+def section_baseline(args) -> dict:
+    """bench/baseline/recipe.yml (a user's plain playbook) against site.yml, each on a fresh lab, alternating."""
+    lab = Lab(BASELINE_LAB, 2)
+    conn, env = VARIANTS[args.conn]
+    res = {"hosts": 2, "variant": args.conn, "tasks_per_host": {}}
+    for key in BASELINE_RUNS:
+        res[key] = {"wall": [], "cpu": [], "changed": []}
+    try:
+        for rep in range(args.reps_baseline):
+            for who, playbook in (("baseline", BASELINE), ("dockernet", SITE)):
+                lab.up(fresh=True)
+                res["engine"] = lab.engine_version()
+                inv = lab.inventory(conn)
+                for run_kind in ("first", "noop"):
+                    play = Play(inv, playbook, env=env, label=f"baseline-{who}-{run_kind}-{rep}")
+                    key = f"{who}_{run_kind}"
+                    res[key]["wall"].append(play.wall)
+                    res[key]["cpu"].append(play.cpu)
+                    res[key]["changed"].append(play.changed_total())
+                    res["tasks_per_host"][key] = play.tasks_per_host()
+    finally:
+        if not args.keep_lab:
+            lab.down()
+    env_s = " ".join(f"{k}={v}" for k, v in env.items())
+    res["commands"] = {
+        "baseline": f"{env_s} ansible-playbook -i INV bench/baseline/recipe.yml (twice, fresh lab LAB={BASELINE_LAB})",
+        "dockernet": f"{env_s} ansible-playbook -i INV playbooks/site.yml (twice, fresh lab LAB={BASELINE_LAB})",
+    }
+    return res
+
+
+def section_scale(args) -> dict:
+    """Controller CPU per host: site.yml first run and no-op run on fresh labs of N hosts, sizes alternating."""
+    sizes = [int(s) for s in args.sizes.split(",")]
+    conn, env = VARIANTS[args.growth_variant]
+    res = {"sizes": sizes, "variant": args.growth_variant, "tasks_per_host": {}}
+    for key in ("first_wall", "first_cpu", "noop_wall", "noop_cpu", "noop_changed", "lab_up"):
+        res[key] = {str(s): [] for s in sizes}
+    for rep in range(args.reps_growth):
+        for size in sizes:
+            lab = Lab(f"{SCALE_LAB}{size}", size)
+            try:
+                res["lab_up"][str(size)].append(lab.up(fresh=True))
+                res["engine"] = lab.engine_version()
+                inv = lab.inventory(conn)
+                first = Play(inv, SITE, env=env, forks=max(size, 16), label=f"scale-{size}-first-{rep}")
+                noop = Play(inv, SITE, env=env, forks=max(size, 16), label=f"scale-{size}-noop-{rep}")
+            finally:
+                if not args.keep_lab:
+                    lab.down()
+            res["first_wall"][str(size)].append(first.wall)
+            res["first_cpu"][str(size)].append(first.cpu)
+            res["noop_wall"][str(size)].append(noop.wall)
+            res["noop_cpu"][str(size)].append(noop.cpu)
+            res["noop_changed"][str(size)].append(noop.changed_total())
+            res["tasks_per_host"][str(size)] = {"first": first.tasks_per_host(), "noop": noop.tasks_per_host()}
+    res["command"] = (
+        f"LAB={SCALE_LAB}N HOSTS=N tools/lab/lab.sh down; ... up; "
+        f"{' '.join(f'{k}={v}' for k, v in env.items())} ansible-playbook -i INV playbooks/site.yml "
+        f"--forks max(N,16) (connection {conn}), twice"
+    )
+    return res
+
+
 def _synthetic_hostvars(count: int, mode: str) -> dict:
     site = {
         "dockernet_site_mode": mode,
@@ -615,24 +694,145 @@ def _synthetic_hostvars(count: int, mode: str) -> dict:
     return hostvars
 
 
-def section_planner(args) -> dict:
-    sys.path.insert(0, str(REPO / ".cache" / "collections"))
-    from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner  # noqa: E402
+# One planner measurement in a fresh interpreter: argv = mode, hosts, what ("base", "plan" or "plan+json"),
+# RLIMIT_AS bytes, seconds allowed to the plan, bench dir, collections dir. "base" does everything "plan" does except
+# the plan call (imports, synthetic hostvars). The plan's figures are printed as soon as they are known, the sizes of
+# its JSON (built one host at a time, so that the whole text is never in memory) after them.
+PLANNER_PROBE = """
+import importlib.util, json, resource, signal, sys, time
+mode, size, what, limit, secs = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+sys.path.insert(0, sys.argv[7])
+spec = importlib.util.spec_from_file_location("bench_run", sys.argv[6] + "/run.py")
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
+_planner.require_netaddr()
+hostvars = bench._synthetic_hostvars(size, mode)
+names = list(hostvars)
+out = {}
+if what != "base":
+    def _late(_signum, _frame):
+        raise TimeoutError(f"plan over {secs} s")
+    signal.signal(signal.SIGALRM, _late)
+    signal.alarm(secs)
+    t0 = time.perf_counter()
+    plan = _planner.plan_from_hostvars(names, hostvars)
+    out["secs"] = time.perf_counter() - t0
+    signal.alarm(0)
+    out["routes"] = sum(len(h.get("routes", [])) for h in plan["hosts"].values())
+out["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out), flush=True)
+if what == "plan+json":
+    per_host = {h: len(json.dumps(v)) for h, v in plan["hosts"].items()}
+    largest = max(per_host, key=per_host.get)
+    # json.dumps(plan) = the plan with hosts={} ("{}" is 2 characters) + {"h": part, ...} built host by host
+    hosts_part = 2 + sum(len(json.dumps(h)) + 2 + n for h, n in per_host.items()) + 2 * (len(per_host) - 1)
+    total = len(json.dumps(dict(plan, hosts={}))) - 2 + hosts_part
+    print(json.dumps({"json_bytes": total, "largest_host": largest, "largest_host_json_bytes": per_host[largest]}))
+"""
+PLANNER_SIZES = {"ndp_proxy": (2, 1000, 10000), "routed": (2, 1000, 2000, 3000, 5000, 10000)}
+PLANNER_TIME_LIMIT = 60  # seconds allowed to one plan
+PLANNER_JSON_TIME_LIMIT = 120  # seconds allowed to the JSON sizes after the plan (once per size)
+PLANNER_MEMORY_LIMIT = 2 * 1024**3  # peak beyond the baseline process; more is reported as not measured
+PLANNER_RLIMIT_AS = 3 * 1024**3  # address space of the subprocess, so that nothing can take the machine down
 
-    res = {"ndp_proxy": {}, "routed": {}}
-    for mode, sizes in (("ndp_proxy", [2, 1000, 10000]), ("routed", [2, 1000, 3000])):
+
+def _planner_probe(mode: str, size: int, what: str) -> dict:
+    argv = [
+        sys.executable,
+        "-c",
+        PLANNER_PROBE,
+        mode,
+        str(size),
+        what,
+        str(PLANNER_RLIMIT_AS),
+        str(PLANNER_TIME_LIMIT),
+        str(BENCH),
+        str(REPO / ".cache" / "collections"),
+    ]
+    timeout = PLANNER_TIME_LIMIT + 30 + (PLANNER_JSON_TIME_LIMIT if what == "plan+json" else 0)
+    try:
+        proc = run(argv, check=False, timeout=timeout)
+        stdout, stderr, rc = proc.stdout, proc.stderr, proc.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, rc = exc.stdout or "", exc.stderr or "", None
+        stdout = stdout.decode() if isinstance(stdout, bytes) else stdout
+        stderr = stderr.decode() if isinstance(stderr, bytes) else stderr
+    out = {}
+    for line in stdout.splitlines():
+        if line.startswith("{"):
+            out.update(json.loads(line))
+    if rc is None:
+        reason = f"killed after {timeout} s"
+        if "maxrss_kib" in out:
+            out["json_error"] = f"JSON sizes over {PLANNER_JSON_TIME_LIMIT} s (killed)"
+        else:
+            out["error"] = reason
+    elif rc != 0:
+        last = (stderr.strip().splitlines() or ["?"])[-1][:200]
+        if "MemoryError" in stderr:
+            last = f"MemoryError under RLIMIT_AS {PLANNER_RLIMIT_AS // 1024**3} GB"
+        elif "TimeoutError" in stderr:
+            last = f"plan over {PLANNER_TIME_LIMIT} s"
+        if "maxrss_kib" in out:
+            out["json_error"] = f"JSON sizes failed: {last}"
+        else:
+            out["error"] = last
+    return out
+
+
+def section_planner(args) -> dict:
+    """plan_from_hostvars on synthetic hostvars, one fresh subprocess per measurement (time, peak RSS, plan size)."""
+    res = {"ndp_proxy": {}, "routed": {}, "limits": {"secs": PLANNER_TIME_LIMIT, "bytes": PLANNER_MEMORY_LIMIT}}
+    for mode, sizes in PLANNER_SIZES.items():
+        failed = None
         for size in sizes:
-            hostvars = _synthetic_hostvars(size, mode)
-            names = list(hostvars)
-            times = []
-            for _rep in range(args.reps):
-                t0 = time.perf_counter()
-                plan = _planner.plan_from_hostvars(names, hostvars)
-                times.append(time.perf_counter() - t0)
-            routes = sum(len(h.get("routes", [])) for h in plan["hosts"].values())
-            res[mode][str(size)] = {"secs": stats(times), "routes": routes}
-            log(f"planner {mode} {size}: {statistics.median(times):.3f} s, {routes} routes")
-    res["command"] = "bench/run.py --only planner (plan_from_hostvars with synthetic hostvars, in-process)"
+            if failed:
+                res[mode][str(size)] = {"not_measured": f"not attempted: {failed[0]} hosts already {failed[1]}"}
+                continue
+            times, peaks, base_rss, plan_rss, last = [], [], [], [], {}
+            for rep in range(args.reps):
+                base = _planner_probe(mode, size, "base")
+                plan = _planner_probe(mode, size, "plan+json" if rep == 0 else "plan")
+                if rep == 0:
+                    last = plan
+                if "error" in base or "error" in plan:
+                    failed = (size, plan.get("error") or base.get("error"))
+                    break
+                peak = (plan["maxrss_kib"] - base["maxrss_kib"]) * 1024
+                if peak > PLANNER_MEMORY_LIMIT:
+                    failed = (size, f"peak {peak / 1e6:.0f} MB over {PLANNER_MEMORY_LIMIT / 1e9:.1f} GB")
+                    break
+                times.append(plan["secs"])
+                peaks.append(peak)
+                base_rss.append(base["maxrss_kib"] * 1024)
+                plan_rss.append(plan["maxrss_kib"] * 1024)
+            if failed:
+                res[mode][str(size)] = {"not_measured": failed[1]}
+                log(f"planner {mode} {size}: not measured, {failed[1]}")
+                continue
+            res[mode][str(size)] = {
+                "secs": stats(times),
+                "peak_bytes": stats(peaks),
+                "base_maxrss_bytes": stats(base_rss),
+                "plan_maxrss_bytes": stats(plan_rss),
+                "routes": last["routes"],
+            }
+            for key in ("json_bytes", "largest_host", "largest_host_json_bytes", "json_error"):
+                if key in last:
+                    res[mode][str(size)][key] = last[key]
+            json_note = (
+                f"plan JSON {last['json_bytes'] / 1e6:.2f} MB" if "json_bytes" in last else last.get("json_error")
+            )
+            log(
+                f"planner {mode} {size}: {statistics.median(times):.3f} s, peak +{statistics.median(peaks) / 1e6:.1f} MB, "
+                f"{json_note}, {last['routes']} routes"
+            )
+    res["command"] = (
+        "bench/run.py --only planner (per measurement a fresh python -c that builds synthetic hostvars and calls "
+        "plan_from_hostvars, RLIMIT_AS 3 GB, 60 s for the plan; the same without the plan call as the memory baseline)"
+    )
     return res
 
 
@@ -664,7 +864,7 @@ def render() -> str:
         "",
     ]
     out += render_summary(data) + [""]
-    for name in ("ndp", "networks", "rollout", "growth", "planner", "sync"):
+    for name in ("ndp", "networks", "rollout", "baseline", "growth", "scale", "planner", "sync"):
         if name in data:
             out += RENDER[name](data[name]) + [""]
     return "\n".join(out).rstrip() + "\n"
@@ -730,12 +930,56 @@ def render_summary(data):
         if hi in d["first"]:
             r = _med([b / a for a, b in zip(d["first"][lo], d["first"][hi])])
             row(f"Growth: first run {hi} hosts / {lo} hosts", f"{r:.2f}×", "≤ 2×", r <= 2)
+    d = data.get("baseline")
+    if d:
+        for num, den, limit in (
+            ("dockernet_noop", "baseline_noop", 1.0),
+            ("dockernet_first", "baseline_first", 1.2),
+            ("dockernet_noop", "dockernet_first", 0.40),
+        ):
+            r = _med(_ratios(d[num]["wall"], d[den]["wall"]))
+            c = _med(_ratios(d[num]["cpu"], d[den]["cpu"]))
+            what = f"{num} / {den}".replace("dockernet", "site.yml").replace("noop", "no-op").replace("_", " ")
+            row(f"Baseline: {what}, wall (controller CPU)", f"{r:.2f} ({c:.2f})", f"≤ {limit:.2f}", r <= limit)
+        changed = {k: d[k]["changed"] for k in ("baseline_noop", "dockernet_noop")}
+        row(
+            "Baseline: changed on the no-op run (recipe.yml, site.yml)",
+            f"{changed['baseline_noop']}, {changed['dockernet_noop']}",
+            "0",
+            not any(changed["baseline_noop"] + changed["dockernet_noop"]),
+        )
+    d = data.get("scale")
+    if d and len(d["sizes"]) > 1:
+        lo, hi = str(d["sizes"][0]), str(d["sizes"][-1])
+        r = _med(_scale_ratios(d, "noop", lo, hi))
+        if r:
+            per = _med([c / int(hi) for c in d["noop_cpu"][hi]])
+            row(
+                f"Scale: no-op run, controller CPU per host, {hi} hosts / {lo} hosts ({per:.2f} s/host at {hi})",
+                f"{r:.2f}×",
+                "≤ 1.2×",
+                r <= 1.2,
+            )
     d = data.get("planner")
     if d:
-        for size, limit in (("1000", 1), ("10000", 10)):
-            if size in d["ndp_proxy"]:
-                v = d["ndp_proxy"][size]["secs"]["median"]
-                row(f"Planner, ndp_proxy, {size} hosts", f"{v:.2f} s", f"< {limit} s", v < limit)
+        for mode in ("ndp_proxy", "routed"):
+            for size in ("1000", "10000"):
+                r = d.get(mode, {}).get(size)
+                if not r:
+                    continue
+                what = f"Planner, {mode}, {size} hosts: time, peak memory"
+                if "not_measured" in r:
+                    rows.append(f"| {what} | not measured ({r['not_measured']}) | (report) | — |")
+                    continue
+                secs = r["secs"]["median"]
+                peak = r["peak_bytes"]["median"] / 1e6 if r.get("peak_bytes") else None
+                value = f"{secs:.2f} s, " + (f"{peak:.0f} MB" if peak is not None else "n/a")
+                if size == "1000" and peak is None:
+                    rows.append(f"| {what} | {value} (results of an older bench/run.py) | < 5 s, < 300 MB | — |")
+                elif size == "1000":
+                    row(what, value, "< 5 s, < 300 MB", secs < 5 and peak is not None and peak < 300)
+                else:
+                    rows.append(f"| {what} | {value} | (report) | — |")
     d = data.get("sync")
     if d and d.get("from_return"):
         rows.append(
@@ -1004,22 +1248,152 @@ def render_growth(d):
     return lines
 
 
+def _ratios(num, den):
+    return [b / a for a, b in zip(den, num) if a]
+
+
+def render_baseline(d):
+    r = {k: d[k] for k in BASELINE_RUNS}
+    tph = d.get("tasks_per_host", {})
+    lines = [
+        "## 3b. Against a plain playbook (baseline)",
+        "",
+        f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}`.",
+        "bench/baseline/recipe.yml is what a user would write instead of this collection: the book's NDP-proxy",
+        "recipe (sysctls, daemon.json written whole with the plan's prefixes, engine restart by a handler, the",
+        "dual-stack `ipv6_bridge`, one `ip -6 neigh add proxy` per container address) with ansible.builtin,",
+        "ansible.posix and community.docker modules only and no validation. Per repetition: a fresh lab, the",
+        "baseline's first run and no-op run, then a fresh lab, site.yml's first run and no-op run (A B A B …).",
+        "Controller CPU = user+sys of the ansible-playbook process tree (RUSAGE_CHILDREN around the run; the",
+        "docker CLI processes of the `community.docker.docker` connection run on the controller and are included).",
+        "",
+        "| run | wall | controller CPU | tasks per host | changed |",
+        "|---|---|---|---|---|",
+    ]
+    for key in BASELINE_RUNS:
+        label = key.replace("_", " ").replace("noop", "no-op").replace("dockernet", "site.yml")
+        lines.append(
+            f"| {label} | {f(stats(r[key]['wall']), digits=1)} | {f(stats(r[key]['cpu']), digits=1)} | "
+            f"{sorted(set(tph.get(key, {}).values()))} | {r[key]['changed']} |"
+        )
+    lines += [
+        "",
+        "Ratios per pair (medians of per-repetition ratios):",
+        "",
+        "| ratio | wall | controller CPU | target (wall) |",
+        "|---|---|---|---|",
+    ]
+    for num, den, target in (
+        ("dockernet_noop", "baseline_noop", "≤ 1.0"),
+        ("dockernet_first", "baseline_first", "≤ 1.2"),
+        ("dockernet_noop", "dockernet_first", "≤ 0.40"),
+    ):
+        w = stats(_ratios(r[num]["wall"], r[den]["wall"]))
+        c = stats(_ratios(r[num]["cpu"], r[den]["cpu"]))
+        name = f"{num} / {den}".replace("dockernet", "site.yml").replace("noop", "no-op").replace("_", " ")
+        lines.append(f"| {name} | {f(w, unit='', digits=2)} | {f(c, unit='', digits=2)} | {target} |")
+    lines += [
+        "",
+        "What the difference is made of: site.yml validates the site before touching a host, records what it",
+        "changes so that it can be removed, installs services that keep proxy entries, routes and firewall in",
+        "force between runs, and proves reachability at the end (the verify play); the baseline does none of that,",
+        "so its task count per host is the floor of the job.",
+        "",
+        "Commands:",
+        "",
+    ]
+    lines += [f"- {k}: `{v}`" for k, v in d["commands"].items()]
+    return lines
+
+
+def render_scale(d):
+    sizes = [str(s) for s in d["sizes"]]
+    lines = [
+        "## 4a. Controller CPU with hosts",
+        "",
+        f"{_stamp(d)}. site.yml on a fresh lab of N hosts, first run then no-op run, forks = max(N, 16), variant",
+        f"`{d['variant']}`, the sizes alternating in each repetition. Controller CPU = user+sys of the",
+        "ansible-playbook process tree (RUSAGE_CHILDREN around the run, the connection's docker CLI processes",
+        "included); its figure of merit is CPU seconds per host, which should stay flat as hosts are added.",
+        "Wall times are given beside it: on this 2-core machine the hosts' own work shares the CPUs with the",
+        "controller, so wall time grows with N whatever the controller does.",
+        "",
+        "| hosts | first: wall | first: CPU | first: CPU/host | no-op: wall | no-op: CPU | no-op: CPU/host | "
+        "tasks per host (first / no-op) | changed on no-op |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in sizes:
+        n = int(s)
+        tph = d["tasks_per_host"].get(s, {})
+        lines.append(
+            f"| {s} | {f(stats(d['first_wall'][s]), digits=1)} | {f(stats(d['first_cpu'][s]), digits=1)} | "
+            f"{f(stats([c / n for c in d['first_cpu'][s]]), digits=2)} | {f(stats(d['noop_wall'][s]), digits=1)} | "
+            f"{f(stats(d['noop_cpu'][s]), digits=1)} | {f(stats([c / n for c in d['noop_cpu'][s]]), digits=2)} | "
+            f"{sorted(set(tph.get('first', {}).values()))} / {sorted(set(tph.get('noop', {}).values()))} | "
+            f"{d['noop_changed'][s]} |"
+        )
+    lo, hi = sizes[0], sizes[-1]
+    lines += [""]
+    if lo != hi:
+        for kind in ("noop", "first"):
+            r = stats(_scale_ratios(d, kind, lo, hi))
+            target = " (target ≤ 1.2)" if kind == "noop" else ""
+            lines.append(
+                f"- {'no-op' if kind == 'noop' else 'first'} run, controller CPU per host, {hi} hosts / {lo} hosts: "
+                f"{f(r, unit='×', digits=2)}{target}"
+            )
+        lines.append("")
+    lines += [f"Command: `{d['command']}`"]
+    return lines
+
+
+def _scale_ratios(d, kind, lo, hi):
+    return [(b / int(hi)) / (a / int(lo)) for a, b in zip(d[f"{kind}_cpu"][lo], d[f"{kind}_cpu"][hi]) if a]
+
+
+def _mb(s):
+    if not s:
+        return "n/a"
+    return f"{s['median'] / 1e6:.1f} MB ({s['min'] / 1e6:.1f}–{s['max'] / 1e6:.1f}, n={s['n']})"
+
+
 def render_planner(d):
     lines = [
         "## 4b. Planner",
         "",
-        f"Measured {d.get('date')}; `plan_from_hostvars` from plugins/module_utils/_planner.py called in-process",
-        "with synthetic hostvars (one network). Routed mode gives every host routes to every other host's",
-        "prefixes (the routes column is the total over all hosts, which grows with n²), so it is measured only",
-        "up to 3,000 hosts.",
+        f"Measured {d.get('date')}; `plan_from_hostvars` from plugins/module_utils/_planner.py with synthetic",
+        "hostvars (one network), each measurement in a fresh `python -c` subprocess (RLIMIT_AS 3 GB, the plan",
+        "stopped after 60 s, the JSON sizes after 120 s more). Peak memory = the subprocess's `ru_maxrss`",
+        "(RUSAGE_SELF) right after the plan, minus the `ru_maxrss` of the same subprocess doing everything except",
+        "the plan call (imports and hostvars), run just before it; not tracemalloc. Plan time is of a fresh",
+        "interpreter's first call (no warm caches). Plan JSON = the length of `json.dumps` of the whole plan (summed",
+        "host by host, the same length) and of the largest `plan['hosts'][h]`, measured on the first repetition. Routed",
+        "mode gives every host routes to every other host's prefixes (the routes column is the total over all",
+        "hosts, which grows with n²); a size that does not fit in 60 s / 2 GB is reported as not measured, and",
+        "larger ones are not attempted.",
         "",
-        "| mode | hosts | plan time | routes |",
-        "|---|---|---|---|",
+        "| mode | hosts | plan time | peak memory (beyond baseline) | plan JSON | largest host's part | routes |",
+        "|---|---|---|---|---|---|---|",
     ]
     for mode in ("ndp_proxy", "routed"):
         for size, r in d[mode].items():
-            lines.append(f"| {mode} | {size} | {f(r['secs'], digits=3)} | {r['routes']} |")
-    lines += ["", "Targets: 1,000 hosts under 1 s, 10,000 under 10 s (ndp_proxy).", "", f"Command: `{d['command']}`"]
+            if "not_measured" in r:
+                lines.append(f"| {mode} | {size} | not measured: {r['not_measured']} | | | | |")
+                continue
+            js = f"{r['json_bytes'] / 1e6:.2f} MB" if "json_bytes" in r else "n/a"
+            if "json_error" in r:
+                js = f"not measured: {r['json_error']}"
+            hj = f"{r['largest_host_json_bytes'] / 1e3:.1f} kB" if "largest_host_json_bytes" in r else "n/a"
+            lines.append(
+                f"| {mode} | {size} | {f(r['secs'], digits=3)} | {_mb(r.get('peak_bytes'))} | {js} | {hj} | "
+                f"{r['routes']} |"
+            )
+    lines += [
+        "",
+        "Targets: 1,000 hosts under 300 MB peak and under 5 s in both modes; 10,000 hosts reported.",
+        "",
+        f"Command: `{d['command']}`",
+    ]
     return lines
 
 
@@ -1051,7 +1425,9 @@ RENDER = {
     "ndp": render_ndp,
     "networks": render_networks,
     "rollout": render_rollout,
+    "baseline": render_baseline,
     "growth": render_growth,
+    "scale": render_scale,
     "planner": render_planner,
     "sync": render_sync,
 }
@@ -1060,12 +1436,15 @@ RUNNERS = {
     "sync": section_sync,
     "ndp": section_ndp,
     "networks": section_networks,
+    "baseline": section_baseline,
     "growth": section_growth,
+    "scale": section_scale,
     "planner": section_planner,
 }
 
 
 def main() -> int:
+    global DOC, RESULTS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     parser.add_argument("--reps", type=int, default=5, help="repetitions of cheap cases (default 5)")
@@ -1083,14 +1462,20 @@ def main() -> int:
         help="connection variant of the ndp and networks sections",
     )
     parser.add_argument("--ndp-lab", default="bench", help="lab instance of the ndp section")
-    parser.add_argument("--sizes", default="2,4,8", help="lab sizes for growth")
+    parser.add_argument("--sizes", default="2,4,8", help="lab sizes for growth and scale")
+    parser.add_argument("--reps-baseline", type=int, default=3, help="pairs of fresh-lab runs in baseline (default 3)")
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--loop-items", type=int, default=100, help="items of the per-address loop (extrapolated)")
     parser.add_argument("--loop-reps", type=int, default=3, help="repetitions of the loop")
     parser.add_argument("--containers", type=int, default=50)
     parser.add_argument("--keep-lab", action="store_true", help="leave the labs up at the end")
-    parser.add_argument("--render", action="store_true", help="only rewrite docs/performance.md")
+    parser.add_argument("--render", action="store_true", help="only rewrite the document from the results")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the document to write (default docs/performance.md)")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="directory of the raw results (default bench/results)"
+    )
     args = parser.parse_args()
+    DOC, RESULTS = args.doc.resolve(), args.results.resolve()
     RESULTS.mkdir(parents=True, exist_ok=True)
     if not args.render:
         wanted = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -1120,6 +1505,12 @@ def main() -> int:
                     labs.append((args.ndp_lab, 2))
                 if "growth" in wanted:
                     labs += [(f"benchg{n}", n) for n in (2, 4, 8)]
+                if "baseline" in wanted:
+                    labs.append((BASELINE_LAB, 2))
+                if "scale" in wanted:
+                    labs += [
+                        (f"{SCALE_LAB}{n}", n) for n in sorted({2, 4, 8} | {int(s) for s in args.sizes.split(",")})
+                    ]
                 for name, hosts in labs:
                     if Path(f"/run/dockernet-lab-{name}").exists():
                         Lab(name, hosts).down()
