@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-# dockerd learnt `--validate` in 23.0; 20.10 (Debian bookworm) has no way to check a file without starting.
-VALIDATE_SINCE = (23, 0)
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import has, version_text
 
 # Flags that name the file to read: validation passes its own --config-file, so the service's must go.
 _CONFIG_FILE_FLAGS = ('--config-file',)
@@ -443,18 +442,12 @@ def fill_redacted(content: str, config: dict, real: dict[SecretPath, object]) ->
 
 def parse_engine_version(text: str) -> str | None:
     """'26.1.5' from 'Docker version 26.1.5+dfsg1, build a72d7cd'; None if there is no version in it."""
-    match = re.search(r'\bversion\s+v?(\d+)\.(\d+)(?:\.(\d+))?', text)
-    if not match:
-        return None
-    return '.'.join(part for part in match.groups() if part is not None)
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r'\d+', version)[:3])
+    return version_text(text)
 
 
 def supports_validate(version: str | None) -> bool:
-    return version is not None and version_tuple(version)[:2] >= VALIDATE_SINCE
+    """Whether dockerd can check a file without starting (`--validate`, 23.0; 20.10 cannot)."""
+    return has(version, 'validate_config')
 
 
 def service_flags(exec_start: str) -> list[str]:

@@ -9,9 +9,10 @@ turns "this engine is too old for that option" into a message a user can act on.
 from __future__ import annotations
 
 import json
-import re
 import traceback
 from urllib.parse import quote
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import parse
 
 DOCKER_IMPORT_ERROR = None
 try:
@@ -52,8 +53,6 @@ HAS_DOCKER = DOCKER_IMPORT_ERROR is None
 DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 60
 
-_VERSION_RE = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
-
 
 class EngineError(Exception):
     """An engine problem worth a plain message rather than a traceback."""
@@ -65,10 +64,10 @@ def parse_version(text: str | None) -> tuple[int, ...]:
     Distribution builds carry suffixes (``20.10.24+dfsg1``, ``26.1.5+dfsg1``, ``28.5.2-1``): only the
     leading numbers count. Missing parts count as 0, so ``1.47`` compares as ``(1, 47, 0)``.
     """
-    match = _VERSION_RE.match(text or "")
-    if not match:
+    version = parse(text)
+    if version is None:
         raise EngineError("cannot read a version number from %r" % (text,))
-    return tuple(int(part or 0) for part in match.groups())
+    return version
 
 
 def format_version(version: tuple[int, ...]) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import ipaddress
 import typing as t
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import GATEWAY_MODES, since
+
 IPNetwork = t.Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 IPAddress = t.Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 
@@ -29,13 +31,8 @@ GATEWAY_MODE_OPTIONS = (
 )
 # Engine versions that first honour each gateway mode. 26.1 stores the option and ignores it (measured),
 # so it has to be refused on the client side.
-GATEWAY_MODE_MIN_ENGINE = {
-    "nat": (27, 0),
-    "routed": (27, 0),
-    "nat-unprotected": (28, 0),
-    "isolated": (28, 0),
-}
-ENABLE_IPV4_MIN_ENGINE = (28, 0)
+GATEWAY_MODE_MIN_ENGINE = {mode: since("gateway_mode_" + mode) for mode in GATEWAY_MODES}
+ENABLE_IPV4_MIN_ENGINE = since("ipv6_only_networks")
 
 FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 
-# "Docker version 26.1.5+dfsg1, build a72d7cd" -> 26.1.5
-_ENGINE_VERSION = re.compile(r'Docker version (\d+\.\d+\.\d+)')
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
 
 
 def parse_engine_version(text: str) -> str | None:
-    """The x.y.z version in ``dockerd --version`` output, or None."""
-    match = _ENGINE_VERSION.search(text)
-    return match.group(1) if match else None
+    """The x.y.z version in ``dockerd --version`` output ("Docker version 26.1.5+dfsg1, build a72d7cd"), or None."""
+    return version_text(text)
 
 
 def interface_names(links: list) -> list[str]:

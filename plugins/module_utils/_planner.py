@@ -21,6 +21,9 @@ import re
 import typing as t
 from dataclasses import dataclass, field
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import parse as parse_version
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import since
+
 try:
     from netaddr import AddrFormatError, IPAddress, IPNetwork, cidr_merge
 except ImportError:
@@ -104,17 +107,17 @@ MODES = (MODE_NDP_PROXY, MODE_ROUTED)
 DEFAULT_CONTAINER_PREFIXLEN = 64
 NETWORK_KEYS = ("name", "ipv6_prefix", "slice_prefixlen", "ipv4_subnet", "ipv4_gateway", "internal", "driver_options")
 # Before Engine 28.0 default-bridge addresses embed the 48-bit MAC, which needs 128 - 48 = 80 free bits.
-MAC_DERIVED_BEFORE = (28, 0)
+MAC_DERIVED_BEFORE = since("random_bridge_addresses")
 MAC_DERIVED_MAX_PREFIXLEN = 80
 # Engine 28.0 drops routed packets to container addresses in the raw table, before DOCKER-USER is reached.
-RAW_TABLE_DROP_SINCE = (28, 0)
+RAW_TABLE_DROP_SINCE = since("raw_table_drop")
 # Each host's address pool holds 2**8 networks by default: more than the engine's IPv4 pools give (about 47),
 # and few enough that engines before 28.0, which list every subnet of a pool up front, stay quick.
 DEFAULT_POOL_BITS = 8
 # A pool network needs room for its gateway and a few containers.
 MAX_POOL_PREFIXLEN = 124
 # Engines before 28.0 list every subnet of a pool when they start: 2**16 of them is the most this allows.
-POOL_LISTED_BEFORE = (28, 0)
+POOL_LISTED_BEFORE = since("lazy_address_pools")
 MAX_LISTED_POOL_BITS = 16
 # An allowed source shorter than this would let in nearly the whole IPv6 Internet.
 MIN_ALLOWED_SOURCE_PREFIXLEN = 16
@@ -149,7 +152,6 @@ _NETWORK_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 # network whose subnet overlaps it. Its address pools are not refused: the engine skips pool subnets in use.
 DOCKER0_IPV4_SUBNET = "172.17.0.0/16"
 
-_ENGINE_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)")
 _TRACKED_SITE_VALUES = 8
 
 
@@ -454,13 +456,13 @@ def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[t.Optiona
 
 def parse_engine_version(value: t.Any) -> tuple[t.Optional[tuple[int, int]], t.Optional[str]]:
     """Parse a Docker Engine version such as '28.5.2' or '26.1.5+dfsg1' into (major, minor)."""
-    match = _ENGINE_VERSION_RE.match(value) if isinstance(value, str) else None
-    if match is None:
+    version = parse_version(value)
+    if version is None:
         return None, (
             f"{_describe(value)} is not a Docker Engine version: it must look like '28.5.2' "
             "(the preflight gathers it with 'docker version')"
         )
-    return (int(match.group(1)), int(match.group(2))), None
+    return version[:2], None
 
 
 def ceil_log2(count: int) -> int:
