@@ -1091,12 +1091,13 @@ def render_ndp(d):
         f"- vs bare `ip -batch`, whole task (floor included): converge {f(stats(whole), unit='×', digits=0)} — "
         "that is Ansible's fixed per-task cost, not the work.",
         f"- no-op re-run: {f(s['noop_task'])} as a whole task (target: well under 1 s).",
-        "",
-        "Commands:",
-        "",
     ]
-    lines += [f"- {k}: `{v}`" for k, v in d["commands"].items()]
-    return lines
+    return lines + _commands(d)
+
+
+def _commands(d):
+    """The closing list of a section: the commands its figures come from."""
+    return ["", "Commands:", "", *(f"- {k}: `{v}`" for k, v in d["commands"].items())]
 
 
 def render_networks(d):
@@ -1298,12 +1299,8 @@ def render_baseline(d):
         "changes so that it can be removed, installs services that keep proxy entries, routes and firewall in",
         "force between runs, and proves reachability at the end (the verify play); the baseline does none of that,",
         "so its task count per host is the floor of the job.",
-        "",
-        "Commands:",
-        "",
     ]
-    lines += [f"- {k}: `{v}`" for k, v in d["commands"].items()]
-    return lines
+    return lines + _commands(d)
 
 
 def render_scale(d):
