@@ -867,7 +867,73 @@ def render() -> str:
     for name in ("ndp", "networks", "rollout", "baseline", "growth", "scale", "planner", "sync"):
         if name in data:
             out += RENDER[name](data[name]) + [""]
+    if "scale" in data:
+        out += render_fleet(data["scale"]) + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+FLEET_HOSTS = (100, 1000)
+FLEET_FORKS = (16, 64)
+FLEET_CORES = (2, 8)
+
+
+def render_fleet(d):
+    """What a fleet costs, estimated from the scale section's controller CPU per host (section 6)."""
+    sizes = [str(s) for s in d["sizes"]]
+    big, small = sizes[-1], sizes[0]
+    per_host = {
+        kind: _med([c / int(big) for c in d[f"{kind}_cpu"][big]]) for kind in ("first", "noop") if d[f"{kind}_cpu"][big]
+    }
+    # One host's whole run when the controller is not the limit: the wall time of the smallest lab.
+    alone = {kind: _med(d[f"{kind}_wall"][small]) for kind in ("first", "noop") if d[f"{kind}_wall"][small]}
+    if not per_host or not alone:
+        return ["## 6. A fleet", "", "No scale results: run `bench/run.py --only scale`."]
+    lines = [
+        "## 6. A fleet",
+        "",
+        f"Estimated, not measured: from section 4a's controller CPU per host at {big} hosts "
+        f"(first run {per_host['first']:.1f} s, no-op {per_host['noop']:.1f} s, connection `{d['variant']}`) and the "
+        f"wall time of a {small}-host run (first {alone['first']:.0f} s, no-op {alone['noop']:.0f} s), which is what "
+        "one host takes when nothing waits for the controller. A run cannot be faster than the controller's CPU "
+        "over its cores, nor than the hosts' work over the forks:",
+        "",
+        "wall ≥ max(hosts × CPU per host / controller cores, hosts / forks × one host's run).",
+        "",
+        "| hosts | forks | controller cores | first run ≥ | no-op run ≥ | limited by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for hosts in FLEET_HOSTS:
+        for forks in FLEET_FORKS:
+            for cores in FLEET_CORES:
+                bounds = {}
+                for kind in ("first", "noop"):
+                    cpu = hosts * per_host[kind] / cores
+                    batches = -(-hosts // forks) * alone[kind]
+                    bounds[kind] = (max(cpu, batches), "controller CPU" if cpu >= batches else "forks")
+                lines.append(
+                    f"| {hosts} | {forks} | {cores} | {bounds['first'][0] / 60:.0f} min | "
+                    f"{bounds['noop'][0] / 60:.0f} min | {bounds['noop'][1]} |"
+                )
+    lines += [
+        "",
+        "The larger bound names what to add: controller cores when it is the controller's CPU, forks otherwise",
+        "(`ansible.cfg` sets 16). Both bounds grow linearly with the hosts as long as the CPU per host stays flat",
+        "(section 4a). On real hosts the connection differs (SSH instead of `docker exec`), so the per-host CPU",
+        "should be measured again there with the same section before sizing a controller.",
+        "",
+        "Where one controller is not enough:",
+        "",
+        "- **Automation controller / AWX.** `ee/execution-environment.yml` defines an execution environment that",
+        "  installs the collection with its dependencies (community.docker, ansible.posix) and netaddr; `make package`",
+        "  checks that ansible-builder accepts it (`introspect` and `create`). Run `dockernet.ipv6.site` as one job",
+        "  template with more forks on a larger execution node. Do not use job slicing: each slice sees only its part",
+        "  of the inventory, and the planner must see every host of the site to give each one its slice.",
+        "- **Rolling batches** (`dockernet_serial`, docs/lifecycle.md) bound how many hosts change at once, not the",
+        "  controller's work: every batch is planned from the whole site.",
+        "- **`--limit`** runs configure only the named hosts, but the preflight still reads every host the limit",
+        "  leaves out, one after the other, so that the plan stays the site's plan.",
+    ]
+    return lines
 
 
 def _med(values):
