@@ -20,9 +20,10 @@ def engine_has(version: t.Any, capability: t.Any) -> bool:
         )
     # A version written without quotes in YAML (26.1) arrives as a number.
     text = str(version) if isinstance(version, (int, float)) and not isinstance(version, bool) else version
-    if parse(text) is None:
+    release = parse(text)
+    if release is None:
         raise AnsibleFilterError(f"engine_has: {version!r} is not a Docker Engine version such as 28.5.2")
-    return has(text, capability)
+    return has(release, capability)
 
 
 class FilterModule:

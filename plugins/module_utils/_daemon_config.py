@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import has, version_text
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import has
 
 # Flags that name the file to read: validation passes its own --config-file, so the service's must go.
 _CONFIG_FILE_FLAGS = ('--config-file',)
@@ -438,11 +438,6 @@ def fill_redacted(content: str, config: dict, real: dict[SecretPath, object]) ->
         except ValueError:
             pass
     return render(filled)
-
-
-def parse_engine_version(text: str) -> str | None:
-    """'26.1.5' from 'Docker version 26.1.5+dfsg1, build a72d7cd'; None if there is no version in it."""
-    return version_text(text)
 
 
 def supports_validate(version: str | None) -> bool:

@@ -8,13 +8,6 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
-
-
-def parse_engine_version(text: str) -> str | None:
-    """The x.y.z version in ``dockerd --version`` output ("Docker version 26.1.5+dfsg1, build a72d7cd"), or None."""
-    return version_text(text)
-
 
 def interface_names(links: list) -> list[str]:
     """Link names from ``ip -j [-6] addr show`` (or ``link show``) output, in the kernel's order."""

@@ -371,7 +371,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
     DaemonConfigError,
     diff,
     parse_config,
-    parse_engine_version,
     plan_merge,
     plan_restore,
     previous,
@@ -383,6 +382,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
     validate_argv,
     validation_message,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     parse_record,
@@ -409,7 +409,7 @@ def engine_version(module, dockerd):
     if dockerd is None:
         return None
     rc, out, err = module.run_command([dockerd, '--version'], environ_update=C_LOCALE)
-    return parse_engine_version(out) if rc == 0 else None
+    return version_text(out) if rc == 0 else None
 
 
 def flags_of_service(module, service):

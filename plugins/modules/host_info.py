@@ -128,6 +128,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine impo
     EngineError,
     NotFound,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
 from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     current_container_prefix,
     engine_networks,
@@ -135,7 +136,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     interface_addresses,
     interface_names,
     live_restore_configured,
-    parse_engine_version,
     ra_interfaces,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON, IprouteError, run_json
@@ -196,7 +196,7 @@ def main() -> None:
     if dockerd:
         rc, out, err = module.run_command([dockerd, '--version'], environ_update=IP_ENVIRON)
         if rc == 0:
-            engine_version = parse_engine_version(out)
+            engine_version = version_text(out)
     try:
         with open(module.params['daemon_config_path'], encoding='utf-8') as handle:
             daemon_json = handle.read()

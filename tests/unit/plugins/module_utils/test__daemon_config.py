@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils import _daemon_config as dc
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
 
 PATH = '/etc/docker/daemon.json'
 USER_FILE = """{
@@ -486,7 +487,7 @@ def test_diff_marks_absent_files():
     ],
 )
 def test_engine_version(text, version, can_validate):
-    assert dc.parse_engine_version(text) == version
+    assert version_text(text) == version
     assert dc.supports_validate(version) is can_validate
 
 

@@ -14,7 +14,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     interface_addresses,
     interface_names,
     live_restore_configured,
-    parse_engine_version,
     ra_interfaces,
 )
 from ansible_collections.dockernet.ipv6.tests.unit.engine_outputs import INSPECT_26_1, NETWORKS_28_5
@@ -30,19 +29,6 @@ LINKS = json.loads("""[
     "valid_life_time":100,"preferred_life_time":100},
    {"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link","dynamic":true}]}
 ]""")
-
-
-@pytest.mark.parametrize(
-    'text, version',
-    [
-        ('Docker version 26.1.5+dfsg1, build a72d7cd\n', '26.1.5'),
-        ('Docker version 20.10.24+dfsg1, build 5d6db84\n', '20.10.24'),
-        ('Docker version 28.5.2, build 89c5e8f\n', '28.5.2'),
-        ('dockerd: command not found', None),
-    ],
-)
-def test_parse_engine_version(text, version):
-    assert parse_engine_version(text) == version
 
 
 def test_interface_names_keep_the_kernel_order():
