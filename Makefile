@@ -102,7 +102,8 @@ bench: venv
 
 # Mutation testing of the planner, the other module_utils and the filters (slow: not part of `make test`);
 # MUTATION_FILES= to choose, results in docs/mutation.md.
-MUTATION_FILES ?= plugins/module_utils/_planner.py
+MUTATION_FILES ?= plugins/plugin_utils/_plan_inputs.py plugins/plugin_utils/_plan_intervals.py plugins/plugin_utils/_plan_site_rules.py \
+  plugins/plugin_utils/_plan_host_rules.py plugins/plugin_utils/_planner.py
 mutation:
 	tools/mutation.sh $(MUTATION_FILES)
 

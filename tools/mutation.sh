@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the collection's Python logic with mutmut (make mutation; results in docs/mutation.md).
 #
-#   tools/mutation.sh [FILE ...]      default: plugins/module_utils/_planner.py
+#   tools/mutation.sh [FILE ...]      default: the planner's files, plugins/plugin_utils/_plan*.py
 #
 # Each FILE is mutated on its own, in a copy of the tree under .cache/mutation/<file>/ (the working tree is never
 # touched): the copy sits at ansible_collections/dockernet/ipv6/ so that the tests import the mutated module
@@ -28,7 +28,8 @@ if [[ ! -x "$venv/bin/mutmut" || "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp"
     echo "$stamp" >"$venv/.stamp"
 fi
 
-(( $# )) || set -- plugins/module_utils/_planner.py
+(( $# )) || set -- plugins/plugin_utils/_plan_inputs.py plugins/plugin_utils/_plan_intervals.py \
+    plugins/plugin_utils/_plan_site_rules.py plugins/plugin_utils/_plan_host_rules.py plugins/plugin_utils/_planner.py
 collection=ansible_collections/dockernet/ipv6
 summary=()
 for file in "$@"; do

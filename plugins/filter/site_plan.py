@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
     NetaddrMissingError,
     PlanError,
     plan_from_hostvars,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import PlanError, plan_from_hostvars
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import PlanError, plan_from_hostvars
 
 LAN = "2001:db8:ab11::/64"
 

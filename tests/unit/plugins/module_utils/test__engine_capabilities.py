@@ -16,6 +16,8 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_network imp
 )
 
 MODULE_UTILS = Path(caps.__file__).parent
+# The controller-side code (the planner) reads the same table.
+PLUGIN_UTILS = MODULE_UTILS.parent / "plugin_utils"
 
 
 @pytest.mark.parametrize(
@@ -87,9 +89,12 @@ def test_the_modules_gates_come_from_the_table():
 
 
 def test_no_other_file_writes_an_engine_release():
-    """Engine releases are tuples of this table only: no module_utils file compares against its own (NN, N)."""
+    """Engine releases are tuples of this table only: no module_utils or plugin_utils file compares against its own
+    (NN, N)."""
+    paths = sorted(MODULE_UTILS.glob("*.py")) + sorted(PLUGIN_UTILS.glob("*.py"))
+    assert any(path.name == "_planner.py" for path in paths)
     offenders = []
-    for path in sorted(MODULE_UTILS.glob("*.py")):
+    for path in paths:
         if path.name == "_engine_capabilities.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
@@ -99,5 +104,7 @@ def test_no_other_file_writes_an_engine_release():
                 and all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts)
                 and node.elts[0].value in range(17, 40)
             ):
-                offenders.append(f"{path.name}:{node.lineno} ({node.elts[0].value}, {node.elts[1].value})")
+                offenders.append(
+                    f"{path.parent.name}/{path.name}:{node.lineno} ({node.elts[0].value}, {node.elts[1].value})"
+                )
     assert not offenders, offenders

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
-    PlanError,
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_host_rules, _plan_site_rules
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
+    VAR_RENUMBER,
     parse_engine_version,
     parse_prefixlen,
-    plan_from_hostvars,
-    read_inputs,
 )
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import PlanError, plan_from_hostvars, read_inputs
 from ansible_collections.dockernet.ipv6.tests.unit.planner_sites import lan_site, refusals
 
 
@@ -61,10 +60,10 @@ def test_a_site_prefix_length_is_compared_between_hosts_by_what_it_means(first, 
 
 
 def test_a_renumber_issue_without_a_new_place_says_only_move_it():
-    issue = _planner._renumber_issue(
+    issue = _plan_host_rules._renumber_issue(
         "docker2", "the container prefix", "2001:db8:ab11:0:8000::/66", "it is outside the LAN", None, "which hurts"
     )
-    assert issue.variable == _planner.VAR_RENUMBER
+    assert issue.variable == VAR_RENUMBER
     assert issue.message == (
         "the container prefix uses 2001:db8:ab11:0:8000::/66 from an earlier rollout, which the site can no longer "
         "keep (it is outside the LAN): the plan would move it, which hurts. Nothing was changed: set "
@@ -73,8 +72,8 @@ def test_a_renumber_issue_without_a_new_place_says_only_move_it():
 
 
 def test_the_note_on_kept_prefixes_counts_them_and_is_empty_without_any():
-    assert _planner._kept_note({}) == ""
-    assert _planner._kept_note({"docker1": "a", "docker2": "b"}) == (
+    assert _plan_host_rules._kept_note({}) == ""
+    assert _plan_host_rules._kept_note({"docker1": "a", "docker2": "b"}) == (
         "; 2 hosts keep the prefixes of earlier rollouts, which dockernet_site_renumber: true would give up for one run"
     )
 
@@ -184,7 +183,7 @@ def test_a_full_routed_pool_says_that_kept_prefixes_fill_it():
 )
 def test_a_network_too_small_for_its_slices_says_by_how_much(slice_prefixlen, host_count, message):
     prefix = "2001:db8:ab11:0:4000::/128"
-    assert _planner._network_slice_problem(prefix, slice_prefixlen, host_count) == message
+    assert _plan_site_rules._network_slice_problem(prefix, slice_prefixlen, host_count) == message
 
 
 def test_a_full_lan_says_that_kept_slices_fill_it():

@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_inputs, _plan_site_rules
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import allocate_slices
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
     HostInput,
     NetaddrMissingError,
     PlanError,
     SiteInput,
-    allocate_slices,
     plan_from_hostvars,
     plan_site,
     read_inputs,
@@ -1134,7 +1134,7 @@ def test_error_no_hosts():
 
 
 def test_error_netaddr_missing(monkeypatch):
-    monkeypatch.setattr(_planner, "HAS_NETADDR", False)
+    monkeypatch.setattr(_plan_inputs, "HAS_NETADDR", False)
     with pytest.raises(NetaddrMissingError, match="netaddr"):
         plan(make_hostvars(2))
 
@@ -1262,7 +1262,7 @@ def test_error_gateways_that_are_no_router_address():
 
 def test_one_table_of_never_routed_ranges_for_every_variable():
     # Sources, LAN, addresses, prefixes and gateways all answer from _NOT_ROUTABLE: one place for the concept.
-    assert [entry[0] for entry in _planner._NOT_ROUTABLE] == [
+    assert [entry[0] for entry in _plan_site_rules._NOT_ROUTABLE] == [
         "::/128",
         "::1/128",
         "::/96",
@@ -1270,7 +1270,7 @@ def test_one_table_of_never_routed_ranges_for_every_variable():
         "fe80::/10",
         "ff00::/8",
     ]
-    assert not hasattr(_planner, "_NOT_A_SOURCE")
+    assert not hasattr(_plan_site_rules, "_NOT_A_SOURCE")
 
 
 @pytest.mark.parametrize(
@@ -1512,7 +1512,7 @@ def test_known_variables_lab_namespace_and_other_names_are_not_reported():
 def test_every_dockernet_variable_the_repository_uses_is_known():
     # The known list must follow the playbooks, roles and inventories, and the variables documented: a name used
     # there and missing here would be reported as misspelt on every real run.
-    repo = Path(_planner.__file__).resolve().parents[2]
+    repo = Path(_plan_inputs.__file__).resolve().parents[2]
     patterns = ["playbooks/*.yml", "roles/**/*.yml", "roles/**/*.j2", "inventory/**/*.yml", "molecule/**/*.yml"]
     files = [path for pattern in patterns for path in repo.glob(pattern)] + [repo / ".config/molecule/config.yml"]
     used = set()
@@ -1521,7 +1521,9 @@ def test_every_dockernet_variable_the_repository_uses_is_known():
     documented = re.findall(r"^\| `(dockernet_[a-z0-9_]+)`", (repo / "docs/variables.md").read_text(), re.MULTILINE)
     assert len(documented) > 15 and len(used) > 15
     used.update(documented)
-    unknown = {name for name in used if name not in _planner.KNOWN_VARIABLES and not name.startswith("dockernet_lab_")}
+    unknown = {
+        name for name in used if name not in _plan_inputs.KNOWN_VARIABLES and not name.startswith("dockernet_lab_")
+    }
     assert unknown == set()
 
 

@@ -8,7 +8,7 @@ import typing as t
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import PlanError, plan_from_hostvars
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import PlanError, plan_from_hostvars
 
 LAN = "2001:db8:ab11::/64"
 ROOMY_NETWORK = {"name": "ipv6_bridge", "ipv6_prefix": "2001:db8:ab11:0:4000::/66", "slice_prefixlen": 68}

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import (
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_inputs
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
     SITE_VARIABLES,
+    parse_address,
+    parse_prefix,
+)
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import allocate_slices, ceil_log2
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
     HostInput,
     NetaddrMissingError,
     PlanError,
     SiteInput,
-    allocate_slices,
-    ceil_log2,
-    parse_address,
-    parse_prefix,
     plan_from_hostvars,
     plan_site,
     read_inputs,
@@ -58,7 +59,7 @@ def read_issues(hostvars: dict) -> list[str]:
 
 
 def test_a_missing_netaddr_says_what_to_install_and_where(monkeypatch):
-    monkeypatch.setattr(_planner, "HAS_NETADDR", False)
+    monkeypatch.setattr(_plan_inputs, "HAS_NETADDR", False)
     with pytest.raises(NetaddrMissingError) as caught:
         require_netaddr()
     assert str(caught.value) == (

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._planner import PlanError, plan_from_hostvars
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import PlanError, plan_from_hostvars
 
 REPO = Path(__file__).resolve().parents[4]
 CASES = yaml.safe_load((REPO / "tests/reliability/bad_input.yml").read_text())
