@@ -293,7 +293,7 @@ def main(argv=None) -> int:
     inv = None
     try:
         if a.reuse_lab:
-            lab.inventory = yaml.safe_load(Path(lab.lab("inventory").stdout.strip()).read_text())
+            lab.inventory = yaml.safe_load(lab.inventory_path().read_text())
             lab.wait_engines()
         else:
             lab.fresh()

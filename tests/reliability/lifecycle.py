@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import yaml
-from run import BUSYBOX, CONVERGE, REPO, CaseFailed, Lab, Results, expect, log, playbook, seed, seeds_present
+from run import BUSYBOX, CONVERGE, REPO, CaseFailed, Lab, Results, expect, labkit, log, playbook, seed, seeds_present
 
 REMOVE = REPO / "playbooks" / "remove.yml"
 SYSCTLS = (
@@ -33,6 +33,7 @@ SYSCTLS = (
 )
 PROTOCOL = "214"
 LC_CTR = "rel-lc-ping"
+DOCKER2 = labkit.host_address(2)  # docker2's LAN address
 
 # What may differ between the snapshot before site.yml and the one after remove.yml, and why. Anything else
 # that differs fails remove-restores-snapshot.
@@ -256,10 +257,9 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         state["addr"] = addr
         expect(_ping(lab, "docker2", addr["docker1"]), f"docker2 cannot reach docker1's {addr['docker1']} at all")
         site = lab.hx("docker1", ["ip6tables", "-S", "DOCKERNET-SITE"]).stdout
-        expect("2001:db8:ab11::2/128" in site, f"docker1 does not accept docker2 before: {site}")
+        expect(f"{DOCKER2}/128" in site, f"docker1 does not accept docker2 before: {site}")
         return (
-            f"ping6 docker2 {LC_CTR} -> docker1 {addr['docker1']}: answered; docker1 DOCKERNET-SITE accepts "
-            "2001:db8:ab11::2"
+            f"ping6 docker2 {LC_CTR} -> docker1 {addr['docker1']}: answered; docker1 DOCKERNET-SITE accepts " + DOCKER2
         )
 
     if not res.case(
@@ -283,7 +283,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         pr = playbook(d, CONVERGE)
         expect(pr.rc == 0, f"converge.yml without docker2 rc {pr.rc}: {pr.failed}")
         rules = lab.hx("docker1", ["ip6tables-save"]).stdout
-        d2_prefixes = ["2001:db8:ab11::2/128", "2001:db8:ab11:0:c000::"]
+        d2_prefixes = [f"{DOCKER2}/128", "2001:db8:ab11:0:c000::"]
         kept = [ln for ln in rules.splitlines() if "DOCKERNET" in ln and any(p in ln for p in d2_prefixes)]
         routes = json.loads(lab.hx("docker1", ["ip", "-N", "-j", "-6", "route"]).stdout or "[]")
         tagged = [r for r in routes if str(r.get("protocol")) == PROTOCOL]
@@ -417,7 +417,7 @@ if __name__ == "__main__":
         lifecycle(lab_, res_)
     else:
         if a.reuse:
-            lab_.inventory = yaml.safe_load(Path(lab_.lab("inventory").stdout.strip()).read_text())
+            lab_.inventory = yaml.safe_load(lab_.inventory_path().read_text())
         else:
             lab_.fresh()
         inv_ = lab_.make_inventory()

@@ -30,7 +30,6 @@ import json
 import shutil
 import sys
 import time
-from pathlib import Path
 
 import run as rel  # tests/reliability/run.py: the lab, playbook runs and results
 import yaml
@@ -325,7 +324,7 @@ def main(argv=None) -> int:
     inv = None
     try:
         if a.reuse_lab:
-            lab.inventory = yaml.safe_load(Path(lab.lab("inventory").stdout.strip()).read_text())
+            lab.inventory = yaml.safe_load(lab.inventory_path().read_text())
         else:
             rel.log(f"== {a.engine}: fresh lab")
             lab.fresh()

@@ -180,7 +180,7 @@ def serial_case(lab: rel.Lab, workloads: dict, inv) -> str:
             lab.sock,
             "exec",
             "-i",
-            f"{lab.name}-docker1",
+            lab.container("docker1"),
             "python3",
             "-u",
             "-c",
@@ -265,7 +265,7 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
     lab = rel.Lab(lab_name, engine, 3)
     try:
         if reuse:
-            lab.inventory = rel.yaml.safe_load(rel.Path(lab.lab("inventory").stdout.strip()).read_text())
+            lab.inventory = rel.yaml.safe_load(lab.inventory_path().read_text())
             lab.wait_engines()
         else:
             rel.log(f"== rolling: fresh 3-host {engine} lab")

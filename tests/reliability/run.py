@@ -28,17 +28,19 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "lab"))
+import labkit  # noqa: E402  (tools/lab/labkit.py: the lab's constants and harness)
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 DOC = REPO / "docs" / "reliability.md"
-LAB_SH = REPO / "tools" / "lab" / "lab.sh"
 SITE = REPO / "playbooks" / "site.yml"
 VERIFY = REPO / "playbooks" / "verify.yml"
 CONVERGE = HERE / "converge.yml"  # site.yml without the Verify play, for cases about other things than reachability
 BIN = REPO / ".cache" / "venv" / "bin"
-BUSYBOX = "dockernet/busybox:latest"
+BUSYBOX = labkit.BUSYBOX_IMAGE
 OUTSIDE_SRC = "2001:db8:ab12::1"  # outside every prefix of the site, still in 2001:db8::/32
-ENGINES = ("bookworm", "trixie", "forky")
+ENGINES = labkit.ENGINES
 
 SEED_DAEMON = {
     "log-driver": "json-file",
@@ -56,13 +58,7 @@ def log(msg: str) -> None:
     print(f"[rel {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def run(argv, *, check=False, timeout=600, env=None, input=None):
-    res = subprocess.run(
-        [str(a) for a in argv], capture_output=True, text=True, timeout=timeout, env=env, input=input, check=False
-    )
-    if check and res.returncode != 0:
-        raise RuntimeError(f"{argv!r} failed ({res.returncode}): {res.stderr.strip()[-800:]}")
-    return res
+run = labkit.run
 
 
 class CaseFailed(Exception):
@@ -75,49 +71,20 @@ def expect(cond, msg):
 
 
 # ------------------------------------------------------------------ lab
-class Lab:
+class Lab(labkit.Lab):
+    """A lab instance with the suite's inventory (as lab.sh wrote it) and what a case compares before and after."""
+
     def __init__(self, name: str, engine: str, hosts: int = 2):
-        self.name, self.engine, self.hosts = name, engine, hosts
-        self.env = dict(os.environ, LAB=name, ENGINE=engine, HOSTS=str(hosts))
-        self.sock = f"unix:///run/dockernet-lab-{name}/docker.sock"
-        self.netns = f"dockernet-lab-{name}"
-        self.names = [f"docker{i}" for i in range(1, hosts + 1)]
+        super().__init__(name, engine, hosts)
         self.inventory = None
         self.version = "?"
 
-    def lab(self, cmd, timeout=600):
-        return run([LAB_SH, cmd], env=self.env, timeout=timeout, check=True)
-
     def fresh(self):
         self.lab("down")
-        self.lab("up")
-        self.inventory = yaml.safe_load(Path(self.lab("inventory").stdout.strip()).read_text())
+        self.lab("up", timeout=1800)
+        self.inventory = yaml.safe_load(self.inventory_path().read_text())
         self.wait_engines()
-        self.version = self.hx("docker1", ["docker", "version", "--format", "{{.Server.Version}}"]).stdout.strip()
-
-    def down(self):
-        run([LAB_SH, "down"], env=self.env, timeout=300)
-
-    def outer(self, argv, **kw):
-        return run(["docker", "-H", self.sock, *argv], **kw)
-
-    def hx(self, host, argv, **kw):
-        flags = ["-i"] if kw.get("input") is not None else []
-        return self.outer(["exec", *flags, f"{self.name}-{host}", *argv], **kw)
-
-    def wait_engines(self, hosts=None, timeout=120):
-        deadline = time.time() + timeout
-        for h in hosts or self.names:
-            while self.hx(h, ["docker", "version"]).returncode != 0:
-                if time.time() > deadline:
-                    raise RuntimeError(f"{h}: inner engine does not answer")
-                time.sleep(1)
-
-    def ip6(self, host, ctr, network="bridge"):
-        out = self.hx(
-            host, ["docker", "inspect", "--format", "{{json .NetworkSettings.Networks}}", ctr], check=True
-        ).stdout
-        return json.loads(out)[network]["GlobalIPv6Address"]
+        self.version = self.engine_version()
 
     def snapshot(self, hosts=None):
         snap = {}
@@ -372,7 +339,7 @@ def seed(lab: Lab):
             ],
             check=True,
         )
-        lab.hx(h, ["ip", "-6", "route", "add", SEED_ROUTE, "via", "2001:db8:ab11::fffe", "dev", "eth0"], check=True)
+        lab.hx(h, ["ip", "-6", "route", "add", SEED_ROUTE, "via", LAN_GATEWAY, "dev", "eth0"], check=True)
         lab.hx(h, ["ip", "-6", "neigh", "add", "proxy", SEED_PROXY, "dev", "eth0"], check=True)
 
 
@@ -637,7 +604,7 @@ def security(lab: Lab, res: Results):
     start_web(lab)
     time.sleep(2)
     web = lab.ip6("docker1", "rel-web")
-    host1 = "2001:db8:ab11::1"
+    host1 = labkit.host_address(1)
     ns = ["ip", "netns", "exec", lab.netns]
     run([*ns, "ip", "-6", "addr", "replace", f"{OUTSIDE_SRC}/128", "dev", "br-lan", "nodad"], check=True)
 
@@ -763,7 +730,7 @@ PEER_RE = re.compile(r"peer=\[?([0-9A-Fa-f:.]+)\]?")
 NEIGHBOUR_SRC = "2001:db8:ab11::99"  # in the LAN prefix, but not a site host
 SIDE_NS, SIDE_IF, SIDE_PEER_IF = "relside", "relside0", "relside1"
 SIDE_HOST, SIDE_PEER, SIDE_PREFIX = "2001:db8:ab13::1", "2001:db8:ab13::2", "2001:db8:ab13::/64"
-LAN_GATEWAY = "2001:db8:ab11::fffe"
+LAN_GATEWAY = labkit.LAN_GATEWAY
 INTERNAL_NET = {"name": "rel_internal", "ipv6_prefix": "2001:db8:ab11:0:2000::/67", "internal": True}
 COMPOSE_PROJECT, COMPOSE_DIR = "relc", "/tmp/relc"
 COMPOSE_NET, COMPOSE_INTERNAL_NET = f"{COMPOSE_PROJECT}_front", f"{COMPOSE_PROJECT}_back"
@@ -1120,10 +1087,10 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
         run([*ns, "ip", "-6", "addr", "replace", f"{NEIGHBOUR_SRC}/128", "dev", "br-lan", "nodad"], check=True)
         try:
             unpub = run([*ns, "python3", "-c", TCP_PROBE, NEIGHBOUR_SRC, web, 8080], timeout=30)
-            pub = run([*ns, "python3", "-c", TCP_PROBE, NEIGHBOUR_SRC, "2001:db8:ab11::1", 8091], timeout=30)
+            pub = run([*ns, "python3", "-c", TCP_PROBE, NEIGHBOUR_SRC, labkit.host_address(1), 8091], timeout=30)
         finally:
             run([*ns, "ip", "-6", "addr", "del", f"{NEIGHBOUR_SRC}/128", "dev", "br-lan"])
-        text = f"[{web}]:8080 {unpub.stdout.strip()}; [2001:db8:ab11::1]:8091 {pub.stdout.strip()}"
+        text = f"[{web}]:8080 {unpub.stdout.strip()}; [{labkit.host_address(1)}]:8091 {pub.stdout.strip()}"
         expect(unpub.returncode != 0, f"unpublished port reached: {text}")
         expect(pub.returncode == 0, f"published port not reached: {text}")
         return text
@@ -1160,7 +1127,7 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
             ):
                 lab.hx("docker1", argv, check=True)
             run(
-                [*ns, "ip", "-6", "route", "replace", SIDE_PREFIX, "via", "2001:db8:ab11::1", "dev", "br-lan"],
+                [*ns, "ip", "-6", "route", "replace", SIDE_PREFIX, "via", labkit.host_address(1), "dev", "br-lan"],
                 check=True,
             )
             policy = forward_policy(lab, "docker1")
@@ -1450,7 +1417,7 @@ def faults(lab: Lab, res: Results, inv: Path, full: bool = True):
     )
 
     def reboot():
-        lab.outer(["restart", "-t", "10", f"{lab.name}-docker1"], check=True, timeout=120)
+        lab.outer(["restart", "-t", "10", lab.container("docker1")], check=True, timeout=120)
         t0 = time.time()
         lab.wait_engines(["docker1"])
         problems = []
@@ -1509,12 +1476,12 @@ def faults(lab: Lab, res: Results, inv: Path, full: bool = True):
                 and not stopped
             ):
                 stopped["t"] = time.time()
-                lab.outer(["kill", f"{lab.name}-docker2"], timeout=60)  # the host dies, no clean shutdown
+                lab.outer(["kill", lab.container("docker2")], timeout=60)  # the host dies, no clean shutdown
 
         try:
             r1 = playbook(inv2, on_event=on_event)
             expect(stopped, "the Configure play never started")
-            lab.outer(["start", f"{lab.name}-docker2"], check=True)
+            lab.outer(["start", lab.container("docker2")], check=True)
             lab.wait_engines(["docker2"])
             d1 = lab.hx("docker1", ["docker", "network", "ls", "--format", "{{.Name}}"]).stdout.split()
             expect(r1.rc != 0, "run 1 succeeded although docker2 died")
@@ -1541,7 +1508,7 @@ def faults(lab: Lab, res: Results, inv: Path, full: bool = True):
                 f"run 3 changed {c3}"
             )
         finally:
-            lab.outer(["start", f"{lab.name}-docker2"])
+            lab.outer(["start", lab.container("docker2")])
             shutil.rmtree(inv2, ignore_errors=True)
 
     if not full:

@@ -10,6 +10,8 @@
 #   lab.sh status         what is running
 #   lab.sh docker-host    print unix:///... of the outer engine's socket
 #   lab.sh image-tag      print the host image tag for $ENGINE
+#   lab.sh rootfs         build (cached) the host rootfs tarball for $ENGINE,
+#                         without an engine; print its path
 #   lab.sh inventory      print the path of the generated inventory
 #   lab.sh inventory-ssh  write an inventory that reaches the running hosts over
 #                         SSH as the sudo user dockernet; print its path
@@ -26,6 +28,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 
+# shellcheck source=lab.env
+source "${HERE}/lab.env"
+
 LAB="${LAB:-dockernet}"
 HOSTS="${HOSTS:-2}"
 ENGINE="${ENGINE:-trixie}"
@@ -38,27 +43,18 @@ if [[ ! "${HOSTS}" =~ ^[1-9][0-9]{0,2}$ ]]; then
   echo "lab: HOSTS must be a number 1..999, got '${HOSTS}'" >&2
   exit 2
 fi
-case "${ENGINE}" in
-  bookworm|trixie|forky) ;;
-  *) echo "lab: ENGINE must be bookworm, trixie or forky, got '${ENGINE}'" >&2; exit 2 ;;
-esac
+if [[ ",${ENGINES}," != *",${ENGINE},"* ]]; then
+  echo "lab: ENGINE must be one of ${ENGINES//,/, }, got '${ENGINE}'" >&2
+  exit 2
+fi
 
-NS="dockernet-lab-${LAB}"
-RUN="/run/dockernet-lab-${LAB}"
-VAR="/var/lib/dockernet-lab-${LAB}"
+NS="${NAME_PREFIX}-${LAB}"
+RUN="/run/${NAME_PREFIX}-${LAB}"
+VAR="/var/lib/${NAME_PREFIX}-${LAB}"
 SOCK="${RUN}/docker.sock"
-CGNAME="dockernet-lab-${LAB}"
+CGNAME="${NAME_PREFIX}-${LAB}"
 CACHE="${REPO}/.cache/lab"
-LAN_NET="lan"
-LAN_PREFIX="2001:db8:ab11::"
-LAN_SUBNET="2001:db8:ab11::/64"
-LAN_GW6="2001:db8:ab11::fffe"
-LAN_SUBNET4="172.30.11.0/24"
-LAN_GW4="172.30.11.254"
-ADDR_POOL4="172.30.0.0/16"
-HOST_IMAGE_REPO="dockernet/host"
-BUSYBOX_IMAGE="dockernet/busybox:latest"
-SYSCTL_SNAPSHOT="/run/dockernet-lab.sysctl-snapshot"
+SYSCTL_SNAPSHOT="/run/${NAME_PREFIX}.sysctl-snapshot"
 SYSCTLS=(fs.nr_open fs.file-max kernel.keys.root_maxkeys kernel.keys.root_maxbytes kernel.pid_max)
 if [[ -n "${LAB_INVENTORY:-}" ]]; then
   INVENTORY="${LAB_INVENTORY}"
@@ -211,7 +207,7 @@ record_sysctls() {
 
 other_labs_running() {
   local d pid
-  for d in /run/dockernet-lab-*/; do
+  for d in "/run/${NAME_PREFIX}-"*/; do
     [[ -d "${d}" ]] || continue
     [[ "${d%/}" == "${RUN}" ]] && continue
     pid="$(cat "${d}dockerd.pid" 2>/dev/null)" || continue
@@ -336,7 +332,7 @@ host_image_hash() {
     echo "suite=${ENGINE}"
     echo "mirror=${DOCKERNET_LAB_MIRROR:-http://deb.debian.org/debian}"
     cat "${HERE}/packages.txt" "${HERE}/build-image.sh" "${HERE}"/host-ssh/*
-    [[ "${ENGINE}" == bookworm ]] && cat "${HERE}/runc-capwrap" "${HERE}/runc_capwrap.py"
+    if [[ "${ENGINE}" == bookworm ]]; then cat "${HERE}/runc-capwrap" "${HERE}/runc_capwrap.py"; fi
   } | sha256sum | cut -c1-12
 }
 
@@ -469,7 +465,7 @@ ensure_ssh_key() {
     flock 9
     if [[ ! -s "${SSH_KEY}" || ! -s "${SSH_KEY}.pub" ]]; then
       rm -f "${SSH_KEY}" "${SSH_KEY}.pub"
-      ssh-keygen -q -t ed25519 -N '' -C "dockernet-lab" -f "${SSH_KEY}" >/dev/null
+      ssh-keygen -q -t ed25519 -N '' -C "${NAME_PREFIX}" -f "${SSH_KEY}" >/dev/null
     fi
   ) 9> "${SSH_DIR}/.lock"
   chmod 0600 "${SSH_KEY}" "${SSH_KEY}.pub"
@@ -694,9 +690,10 @@ case "${1:-}" in
   status) cmd_status ;;
   docker-host) echo "unix://${SOCK}" ;;
   image-tag) host_image_tag ;;
+  rootfs) ensure_host_tarball ;;
   inventory) echo "${INVENTORY}" ;;
   inventory-ssh) cmd_inventory_ssh ;;
   ssh-key) ensure_ssh_key; echo "${SSH_KEY}" ;;
   purge) cmd_purge ;;
-  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
