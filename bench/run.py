@@ -1,17 +1,20 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmarks of dockernet.ipv6; writes docs/performance.md (see /work/shared/BENCHMARKS.md for the rules).
+"""Benchmarks of dockernet.ipv6: measures, keeps the raw results, and has bench/render.py fill docs/performance.md
+(see /work/shared/BENCHMARKS.md for the rules).
 
     make bench                                            every section, default repetitions
     .cache/venv/bin/python bench/run.py --only ndp,networks --reps 3     some sections
     .cache/venv/bin/python bench/run.py --render          only rewrite docs/performance.md from bench/results/
+                                                          (the same as .cache/venv/bin/python bench/render.py)
 
     .cache/venv/bin/python bench/run.py --only scale --sizes 2,4 --reps 1 --doc /tmp/perf.md --results /tmp/res
 
 Sections: rollout, sync, ndp, networks, baseline, growth, scale, planner. The lab sections bring up their own lab
 instances (LAB=bench, benchg<N>, benchhb, benchhs<N>) with tools/lab/lab.sh and take them down at the end. Raw results
 of each section are kept in bench/results/<section>.json (--results), so that a run of some sections keeps the figures
-of the others in the document (--doc).
+of the others in the document (--doc). The document's prose is written by hand in docs/performance.md; bench/render.py
+replaces only its parts between <!-- bench:NAME --> markers, after each section and at the end.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools" / "lab"))
+import labkit  # noqa: E402  (tools/lab/labkit.py: the lab's constants and harness)
+
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
-RESULTS = BENCH / "results"
 WORK = REPO / ".cache" / "bench"
 BIN = REPO / ".cache" / "venv" / "bin"
-LABSH = REPO / "tools" / "lab" / "lab.sh"
-DOC = REPO / "docs" / "performance.md"
 SECTIONS = ("rollout", "sync", "ndp", "networks", "baseline", "growth", "scale", "planner")
 ENGINE = os.environ.get("ENGINE", "trixie")
 NDP_IF = "bnd0"  # a throwaway veth pair inside the lab host: the LAN is not disturbed
@@ -50,14 +53,8 @@ def log(msg: str) -> None:
 
 
 def run(argv, *, env=None, input=None, check=True, timeout=None) -> subprocess.CompletedProcess:
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    proc = subprocess.run(argv, env=full_env, input=input, capture_output=True, text=True, check=False, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(map(str, argv))} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        )
-    return proc
+    """argv with `env` on top of this process's environment; fails unless check=False (labkit.run)."""
+    return labkit.run(argv, env=dict(os.environ, **(env or {})), input=input, check=check, timeout=timeout)
 
 
 def stats(values):
@@ -74,49 +71,33 @@ def stats(values):
 
 
 # ------------------------------------------------------------------------------------------------ lab
-class Lab:
-    def __init__(self, name: str, hosts: int) -> None:
-        self.name, self.hosts = name, hosts
-        self.sock = f"unix:///run/dockernet-lab-{name}/docker.sock"
+class Lab(labkit.Lab):
+    """A lab instance of ENGINE, timed when it comes up; hosts are numbered as in the inventory (docker<k>)."""
 
-    def _env(self):
-        return {"LAB": self.name, "HOSTS": str(self.hosts), "ENGINE": ENGINE}
+    def __init__(self, name: str, hosts: int) -> None:
+        super().__init__(name, ENGINE, hosts)
 
     def up(self, fresh: bool = False) -> float:
         if fresh:
             self.down()
         t0 = time.perf_counter()
         log(f"lab {self.name} up ({self.hosts} hosts, {ENGINE})")
-        run([str(LABSH), "up"], env=self._env(), timeout=1800)
+        super().up()
         return time.perf_counter() - t0
 
     def down(self) -> None:
         log(f"lab {self.name} down")
-        run([str(LABSH), "down"], env=self._env(), check=False, timeout=900)
-
-    def inventory_file(self) -> Path:
-        return Path(run([str(LABSH), "inventory"], env=self._env()).stdout.strip())
+        super().down()
 
     def exec(self, k: int, argv, input=None, check=True) -> subprocess.CompletedProcess:
-        return run(
-            ["docker", "-H", self.sock, "exec"]
-            + (["-i"] if input is not None else [])
-            + [f"{self.name}-docker{k}"]
-            + list(argv),
-            input=input,
-            check=check,
-            timeout=600,
-        )
-
-    def engine_version(self) -> str:
-        return self.exec(1, ["docker", "version", "--format", "{{.Server.Version}}"]).stdout.strip()
+        return self.hx(f"docker{k}", list(argv), input=input, check=check, timeout=600)
 
     def inventory(self, variant: str = "docker") -> Path:
         """A temporary inventory dir: the lab's hosts.yml (connection variant) + the site's group_vars."""
         # Whatever lab.sh wrote, set the connection of the variant; pipelining is chosen per run (ANSIBLE_PIPELINING).
         lines = [
             line
-            for line in self.inventory_file().read_text().splitlines()
+            for line in self.inventory_path().read_text().splitlines()
             if not re.match(r"\s+(ansible_connection|ansible_docker_docker_host|ansible_pipelining):", line)
         ]
         at = next(i for i, line in enumerate(lines) if line.strip() == "vars:") + 1
@@ -419,14 +400,14 @@ def _ndp_onhost(lab: Lab, args, base, first, replacement) -> dict:
 def section_ndp(args) -> dict:
     lab = Lab(args.ndp_lab, 2)
     lab.up()
-    inv = lab.inventory(VARIANTS[args.conn][0])
+    conn, penv = VARIANTS[args.conn]
+    inv = lab.inventory(conn)
     net = ipaddress.IPv6Network(NDP_PREFIX)
     first = [str(net[i]) for i in range(1, args.entries + 1)]
     half = args.entries // 2
     new = [str(net[0x10000 + i]) for i in range(half)]
     replacement = first[half:] + new
     base = {"bench_interface": NDP_IF, "bench_prefix": NDP_PREFIX}
-    conn, penv = VARIANTS[args.conn]
     res = {
         "engine": lab.engine_version(),
         "hosts": 2,
@@ -577,7 +558,6 @@ def section_growth(args) -> dict:
         "sizes": sizes,
         "variant": args.growth_variant,
         "first": {},
-        "second": {},
         "tasks_per_host": {},
         "lab_up": {},
     }
@@ -706,7 +686,7 @@ sys.path.insert(0, sys.argv[7])
 spec = importlib.util.spec_from_file_location("bench_run", sys.argv[6] + "/run.py")
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _planner
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _planner
 _planner.require_netaddr()
 hostvars = bench._synthetic_hostvars(size, mode)
 names = list(hostvars)
@@ -836,664 +816,6 @@ def section_planner(args) -> dict:
     return res
 
 
-# ------------------------------------------------------------------------------------------------ report
-def f(s, unit="s", digits=2):
-    if not s:
-        return "n/a"
-    if isinstance(s, (int, float)):
-        return f"{s:.{digits}f} {unit}"
-    return f"{s['median']:.{digits}f} {unit} ({s['min']:.{digits}f}–{s['max']:.{digits}f}, n={s['n']})"
-
-
-def render() -> str:
-    data = {}
-    for name in SECTIONS:
-        path = RESULTS / f"{name}.json"
-        if path.exists():
-            data[name] = json.loads(path.read_text())
-    out = [
-        "# Performance",
-        "",
-        "Written by `make bench` (`bench/run.py`); do not edit by hand — change bench/ and run it again.",
-        "Machine: 2 cores, shared (other test suites may run their own labs at the same time), so absolute",
-        "figures are noisy; every figure is a median (min–max, n runs) and every comparison is a ratio of two",
-        "things measured side by side in the same run (A B A B …). The lab hosts are privileged containers of",
-        "an isolated outer engine (docs/lab.md), reached with the `community.docker.docker` connection unless",
-        "stated. INV below is a temporary inventory directory: the lab's `hosts.yml` plus",
-        "`inventory/lab/group_vars/docker_hosts.yml` (written by bench/run.py under .cache/bench/).",
-        "",
-    ]
-    out += render_summary(data) + [""]
-    for name in ("ndp", "networks", "rollout", "baseline", "growth", "scale", "planner", "sync"):
-        if name in data:
-            out += RENDER[name](data[name]) + [""]
-    if "scale" in data:
-        out += render_fleet(data["scale"]) + [""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-FLEET_HOSTS = (100, 1000)
-FLEET_FORKS = (16, 64)
-FLEET_CORES = (2, 8)
-
-
-def render_fleet(d):
-    """What a fleet costs, estimated from the scale section's controller CPU per host (section 6)."""
-    sizes = [str(s) for s in d["sizes"]]
-    big, small = sizes[-1], sizes[0]
-    per_host = {
-        kind: _med([c / int(big) for c in d[f"{kind}_cpu"][big]]) for kind in ("first", "noop") if d[f"{kind}_cpu"][big]
-    }
-    # One host's whole run when the controller is not the limit: the wall time of the smallest lab.
-    alone = {kind: _med(d[f"{kind}_wall"][small]) for kind in ("first", "noop") if d[f"{kind}_wall"][small]}
-    if not per_host or not alone:
-        return ["## 6. A fleet", "", "No scale results: run `bench/run.py --only scale`."]
-    lines = [
-        "## 6. A fleet",
-        "",
-        f"Estimated, not measured: from section 4a's controller CPU per host at {big} hosts "
-        f"(first run {per_host['first']:.1f} s, no-op {per_host['noop']:.1f} s, connection `{d['variant']}`) and the "
-        f"wall time of a {small}-host run (first {alone['first']:.0f} s, no-op {alone['noop']:.0f} s), which is what "
-        "one host takes when nothing waits for the controller. A run cannot be faster than the controller's CPU "
-        "over its cores, nor than the hosts' work over the forks:",
-        "",
-        "wall ≥ max(hosts × CPU per host / controller cores, hosts / forks × one host's run).",
-        "",
-        "| hosts | forks | controller cores | first run ≥ | no-op run ≥ | limited by |",
-        "|---|---|---|---|---|---|",
-    ]
-    for hosts in FLEET_HOSTS:
-        for forks in FLEET_FORKS:
-            for cores in FLEET_CORES:
-                bounds = {}
-                for kind in ("first", "noop"):
-                    cpu = hosts * per_host[kind] / cores
-                    batches = -(-hosts // forks) * alone[kind]
-                    bounds[kind] = (max(cpu, batches), "controller CPU" if cpu >= batches else "forks")
-                lines.append(
-                    f"| {hosts} | {forks} | {cores} | {bounds['first'][0] / 60:.0f} min | "
-                    f"{bounds['noop'][0] / 60:.0f} min | {bounds['noop'][1]} |"
-                )
-    lines += [
-        "",
-        "The larger bound names what to add: controller cores when it is the controller's CPU, forks otherwise",
-        "(`ansible.cfg` sets 16). Both bounds grow linearly with the hosts as long as the CPU per host stays flat",
-        "(section 4a). On real hosts the connection differs (SSH instead of `docker exec`), so the per-host CPU",
-        "should be measured again there with the same section before sizing a controller.",
-        "",
-        "Where one controller is not enough:",
-        "",
-        "- **Automation controller / AWX.** `ee/execution-environment.yml` defines an execution environment that",
-        "  installs the collection with its dependencies (community.docker, ansible.posix) and netaddr; `make package`",
-        "  checks that ansible-builder accepts it (`introspect` and `create`). Run `dockernet.ipv6.site` as one job",
-        "  template with more forks on a larger execution node. Do not use job slicing: each slice sees only its part",
-        "  of the inventory, and the planner must see every host of the site to give each one its slice.",
-        "- **Rolling batches** (`dockernet_serial`, docs/lifecycle.md) bound how many hosts change at once, not the",
-        "  controller's work: every batch is planned from the whole site.",
-        "- **`--limit`** runs configure only the named hosts, but the preflight still reads every host the limit",
-        "  leaves out, one after the other, so that the plan stays the site's plan.",
-    ]
-    return lines
-
-
-def _med(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def render_summary(data):
-    rows = []
-
-    def row(what, value, target, met):
-        rows.append(f"| {what} | {value} | {target} | {'met' if met else 'NOT met'} |")
-
-    d = data.get("ndp")
-    if d:
-        scale = d["entries"] / d["loop_items"]
-        loop = _med([w - t + t * scale for w, t in zip(d["loop_wall"], d["loop_task"])])
-        if loop:
-            r = loop / _med(d["converge_wall"])
-            row(
-                f"NDP: {d['entries']} entries, one task vs per-address loop (whole playbooks, loop extrapolated "
-                f"from {d['loop_items']})",
-                f"{r:.0f}×",
-                "≥ 50×",
-                r >= 50,
-            )
-        oh = d.get("onhost")
-        if oh:
-            r = _med([(c - p) / i for c, p, i in zip(oh["converge"], oh["ping"], oh["ip_add"])])
-            row("NDP: module beyond the floor vs bare `ip -batch` (on the host)", f"{r:.1f}×", "≤ 2×", r <= 2)
-        n = _med(d["noop_task"])
-        fl = _med(d["floor_task"])
-        row(
-            f"NDP: no-op re-run, whole task (ping floor in the same play: {fl:.2f} s)",
-            f"{n:.2f} s",
-            "well under 1 s",
-            n < 0.5,
-        )
-        if oh:
-            n = _med(oh["noop"])
-            nb = _med([a - b for a, b in zip(oh["noop"], oh["ping"])])
-            row(
-                "NDP: no-op re-run, module process on the host (and minus the ping process)",
-                f"{n:.2f} s ({nb:+.2f} s)",
-                "well under 1 s",
-                n < 0.5,
-            )
-    d = data.get("networks")
-    if d:
-        r = _med(d["ratios"])
-        row("Networks: no-op dockernet / community.docker", f"{r:.2f}", "≤ 1.0", r <= 1.0)
-    d = data.get("rollout")
-    if d:
-        for v in d["variants"]:
-            r = _med([b / a for a, b in zip(d["first"][v], d["second"][v])])
-            row(f"Rollout ({v}): second run / first run", f"{r:.2f}", "≤ 0.40", r <= 0.40)
-    d = data.get("growth")
-    if d and len(d["sizes"]) > 1:
-        lo, hi = str(d["sizes"][0]), str(d["sizes"][-1])
-        if hi in d["first"]:
-            r = _med([b / a for a, b in zip(d["first"][lo], d["first"][hi])])
-            row(f"Growth: first run {hi} hosts / {lo} hosts", f"{r:.2f}×", "≤ 2×", r <= 2)
-    d = data.get("baseline")
-    if d:
-        for num, den, limit in (
-            ("dockernet_noop", "baseline_noop", 1.0),
-            ("dockernet_first", "baseline_first", 1.2),
-            ("dockernet_noop", "dockernet_first", 0.40),
-        ):
-            r = _med(_ratios(d[num]["wall"], d[den]["wall"]))
-            c = _med(_ratios(d[num]["cpu"], d[den]["cpu"]))
-            what = f"{num} / {den}".replace("dockernet", "site.yml").replace("noop", "no-op").replace("_", " ")
-            row(f"Baseline: {what}, wall (controller CPU)", f"{r:.2f} ({c:.2f})", f"≤ {limit:.2f}", r <= limit)
-        changed = {k: d[k]["changed"] for k in ("baseline_noop", "dockernet_noop")}
-        row(
-            "Baseline: changed on the no-op run (recipe.yml, site.yml)",
-            f"{changed['baseline_noop']}, {changed['dockernet_noop']}",
-            "0",
-            not any(changed["baseline_noop"] + changed["dockernet_noop"]),
-        )
-    d = data.get("scale")
-    if d and len(d["sizes"]) > 1:
-        lo, hi = str(d["sizes"][0]), str(d["sizes"][-1])
-        r = _med(_scale_ratios(d, "noop", lo, hi))
-        if r:
-            per = _med([c / int(hi) for c in d["noop_cpu"][hi]])
-            row(
-                f"Scale: no-op run, controller CPU per host, {hi} hosts / {lo} hosts ({per:.2f} s/host at {hi})",
-                f"{r:.2f}×",
-                "≤ 1.2×",
-                r <= 1.2,
-            )
-    d = data.get("planner")
-    if d:
-        for mode in ("ndp_proxy", "routed"):
-            for size in ("1000", "10000"):
-                r = d.get(mode, {}).get(size)
-                if not r:
-                    continue
-                what = f"Planner, {mode}, {size} hosts: time, peak memory"
-                if "not_measured" in r:
-                    rows.append(f"| {what} | not measured ({r['not_measured']}) | (report) | — |")
-                    continue
-                secs = r["secs"]["median"]
-                peak = r["peak_bytes"]["median"] / 1e6 if r.get("peak_bytes") else None
-                value = f"{secs:.2f} s, " + (f"{peak:.0f} MB" if peak is not None else "n/a")
-                if size == "1000" and peak is None:
-                    rows.append(f"| {what} | {value} (results of an older bench/run.py) | < 5 s, < 300 MB | — |")
-                elif size == "1000":
-                    row(what, value, "< 5 s, < 300 MB", secs < 5 and peak is not None and peak < 300)
-                else:
-                    rows.append(f"| {what} | {value} | (report) | — |")
-    d = data.get("sync")
-    if d and d.get("from_return"):
-        rows.append(
-            f"| Proxy sync: container pingable from docker2 after `docker run` (median / worst) | "
-            f"{d['from_return']['median']:.2f} s / {d['worst_from_return']:.2f} s | (report) | — |"
-        )
-    return ["## Summary", "", "| figure | measured (median) | target | |", "|---|---|---|---|"] + rows
-
-
-def _stamp(d):
-    return f"Measured {d.get('date', '?')}, engine {d.get('engine', '?')} (ENGINE={d.get('engine_suite', ENGINE)})"
-
-
-def render_ndp(d):
-    s = {
-        k: stats(d[k])
-        for k in (
-            "converge_wall",
-            "converge_task",
-            "noop_task",
-            "noop2_task",
-            "replace_task",
-            "floor_task",
-            "ip_add",
-            "ip_replace",
-            "loop_wall",
-            "loop_task",
-        )
-    }
-    scale = d["entries"] / d["loop_items"]
-    loop_wall_x = [w - t + t * scale for w, t in zip(d["loop_wall"], d["loop_task"])]
-    conv_wall = statistics.median(d["converge_wall"])
-    ratio_loop = statistics.median(loop_wall_x) / conv_wall if loop_wall_x else None
-    beyond = [c - fl for c, fl in zip(d["converge_task"], d["floor_task"])]
-    beyond_r = [r - fl for r, fl in zip(d["replace_task"], d["floor_task"])]
-    rb = [b / ip for b, ip in zip(beyond, d["ip_add"])]
-    rr = [b / ip for b, ip in zip(beyond_r, d["ip_replace"])]
-    whole = [c / ip for c, ip in zip(d["converge_task"], d["ip_add"])]
-    lines = [
-        "## 1. NDP proxy entries",
-        "",
-        f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}` (see section 3), "
-        f"on docker1, on a throwaway {d['interface']} (the LAN is not",
-        f"touched). {d['entries']} new entries in one `dockernet.ipv6.ndp_proxy` task, the same task again with",
-        f"nothing to do, then an exclusive replacement of {d['replaced']} of them with a new list. Task times are",
-        "from the task's start to its result (bench/callback_plugins/bench_timer.py); the floor is an",
-        "`ansible.builtin.ping` task against the same host in the same play.",
-        "",
-        "| what | time |",
-        "|---|---|",
-        f"| whole playbook, converge {d['entries']} new entries | {f(s['converge_wall'])} |",
-        f"| task: converge {d['entries']} new entries | {f(s['converge_task'])} |",
-        f"| task: no-op re-run ({d['entries']} entries in place) | {f(s['noop_task'])} |",
-        f"| task: replace {d['replaced']} (exclusive, new list) | {f(s['replace_task'])} |",
-        f"| task: no-op after the replacement | {f(s['noop2_task'])} |",
-        f"| floor: `ansible.builtin.ping` task | {f(s['floor_task'])} |",
-        f"| converge task minus floor | {f(stats(beyond))} |",
-        f"| replace task minus floor | {f(stats(beyond_r))} |",
-        f"| bare `ip -6 -batch -`, {d['entries']} adds, timed on the host | {f(s['ip_add'], digits=3)} |",
-        f"| bare `ip -6 -batch -`, {d['replaced']} deletes + {d['replaced']} adds | {f(s['ip_replace'], digits=3)} |",
-        f"| loop of per-address `command` tasks, {d['loop_items']} items, whole playbook | {f(s['loop_wall'])} |",
-        f"| the same loop task alone, {d['loop_items']} items | {f(s['loop_task'])} |",
-        f"| loop extrapolated to {d['entries']} items (linear ×{scale:g}), whole playbook | {f(stats(loop_wall_x))} |",
-        "",
-    ]
-    oh = d.get("onhost")
-    if oh:
-        o = {k: stats(v) for k, v in oh.items()}
-        ob = [c - p for c, p in zip(oh["converge"], oh["ping"])]
-        orb = [c - p for c, p in zip(oh["replace"], oh["ping"])]
-        onb = [c - p for c, p in zip(oh["noop"], oh["ping"])]
-        lines += [
-            "",
-            "The same module processes timed **on the host** (the AnsiballZ files of real runs kept with",
-            "`ANSIBLE_KEEP_REMOTE_FILES=1` and run again there by bench/ndp_onhost.py, side by side in each",
-            "repetition): this removes the controller and the connection from the figure, so the work the module",
-            "adds can be seen above the noise of the busy machine. Floor = the `ansible.builtin.ping` module process.",
-            "",
-            "| on the host | time |",
-            "|---|---|",
-            f"| `ping` module process (floor) | {f(o['ping'], digits=3)} |",
-            f"| `ndp_proxy` converge {d['entries']} new | {f(o['converge'], digits=3)} |",
-            f"| `ndp_proxy` no-op | {f(o['noop'], digits=3)} |",
-            f"| `ndp_proxy` replace {d['replaced']} | {f(o['replace'], digits=3)} |",
-            f"| `ip -6 -batch -` {d['entries']} adds | {f(o['ip_add'], digits=3)} |",
-            f"| `ip -6 -batch -` {d['replaced']} del + {d['replaced']} add | {f(o['ip_replace'], digits=3)} |",
-            f"| converge minus floor | {f(stats(ob), digits=3)} |",
-            f"| no-op minus floor | {f(stats(onb), digits=3)} |",
-            f"| replace minus floor | {f(stats(orb), digits=3)} |",
-            "",
-            f"- converge beyond the floor / bare ip -batch: "
-            f"{f(stats([b / i for b, i in zip(ob, oh['ip_add'])]), unit='×', digits=1)} (target ≤ 2×)",
-            f"- replace beyond the floor / bare ip -batch: "
-            f"{f(stats([b / i for b, i in zip(orb, oh['ip_replace'])]), unit='×', digits=1)}",
-            f"- whole module process / bare ip -batch: converge "
-            f"{f(stats([c / i for c, i in zip(oh['converge'], oh['ip_add'])]), unit='×', digits=1)}, replace "
-            f"{f(stats([c / i for c, i in zip(oh['replace'], oh['ip_replace'])]), unit='×', digits=1)}",
-        ]
-    lines += [
-        "",
-        "Ratios of the whole-task figures above (medians of per-repetition ratios):",
-        "",
-        f"- vs the per-address loop (whole playbooks, loop **extrapolated linearly from {d['loop_items']} items**"
-        f", each item is one task run): **{ratio_loop:.0f}× faster** (target ≥ 50×)."
-        if ratio_loop
-        else "- loop: n/a",
-        f"- vs bare `ip -batch`, beyond the floor: converge {f(stats(rb), unit='×', digits=1)}, replace "
-        f"{f(stats(rr), unit='×', digits=1)} (target ≤ 2×).",
-        f"- vs bare `ip -batch`, whole task (floor included): converge {f(stats(whole), unit='×', digits=0)} — "
-        "that is Ansible's fixed per-task cost, not the work.",
-        f"- no-op re-run: {f(s['noop_task'])} as a whole task (target: well under 1 s).",
-    ]
-    return lines + _commands(d)
-
-
-def _commands(d):
-    """The closing list of a section: the commands its figures come from."""
-    return ["", "Commands:", "", *(f"- {k}: `{v}`" for k, v in d["commands"].items())]
-
-
-def render_networks(d):
-    return [
-        "## 2. Networks: idempotent no-op",
-        "",
-        f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}`, on docker1. The same network (bridge, IPv6 on, an IPv6 and an",
-        "IPv4 subnet) left unchanged by `dockernet.ipv6.docker_network` (A) and `community.docker.docker_network`",
-        "(B) in alternating tasks of one play.",
-        "",
-        "| | task time |",
-        "|---|---|",
-        f"| A `dockernet.ipv6.docker_network` | {f(stats(d['a']))} |",
-        f"| B `community.docker.docker_network` | {f(stats(d['b']))} |",
-        f"| ratio A/B per pair | {f(stats(d['ratios']), unit='', digits=2)} (target ≤ 1.0) |",
-        "",
-        f"Changed flags (A, B) per pair: {d['changed']} (all must be false).",
-        "",
-        f"Command: `{d['command']}`",
-    ]
-
-
-def render_rollout(d):
-    vs = d["variants"]
-    base = vs[0]
-    lines = [
-        "## 3. Rollout (playbooks/site.yml)",
-        "",
-        f"{_stamp(d)}, lab of {d['hosts']} hosts. First run on a freshly created lab, second run right after",
-        "(nothing to change). The connection variants are run one after the other on fresh labs, alternating, in",
-        "the same run.",
-        "",
-        "| variant | first run | second run | second/first | tasks per host (first / second) | changed on 2nd |",
-        "|---|---|---|---|---|---|",
-    ]
-    for v in vs:
-        fs, ss = stats(d["first"][v]), stats(d["second"][v])
-        ratio = stats([b / a for a, b in zip(d["first"][v], d["second"][v])])
-        tph = d["tasks_per_host"].get(v, {})
-        lines.append(
-            f"| {v} | {f(fs, digits=1)} | {f(ss, digits=1)} | {f(ratio, unit='', digits=2)} | "
-            f"{tph.get('first')} / {tph.get('second')} | {d['changed_second'].get(v)} |"
-        )
-    lines += ["", "First-run ratios against the first variant (" + base + "), per repetition:", ""]
-    for v in vs[1:]:
-        r = stats([b / a for a, b in zip(d["first"][base], d["first"][v])])
-        lines.append(f"- {v} / {base}: {f(r, unit='', digits=2)}")
-    lines += [
-        "",
-        f"Second runs (no-op) of every variant on the same converged lab, alternating ({len(d['noop'][base])} rounds):",
-        "",
-        "| variant | no-op run | ratio to " + base + " |",
-        "|---|---|---|",
-    ]
-    for v in vs:
-        r = stats([b / a for a, b in zip(d["noop"][base], d["noop"][v])])
-        lines.append(f"| {v} | {f(stats(d['noop'][v]), digits=1)} | {f(r, unit='', digits=2)} |")
-    if "floor" in d:
-        fb = d["floor"]["docker"]
-        lines += [
-            "",
-            "Per-task floor of each connection variant (one `ansible.builtin.ping` task on both hosts, the four",
-            f"variants alternating, {len(fb)} rounds; `ansible-playbook -i INV bench/playbooks/ping.yml`):",
-            "",
-            "| variant | ping task | whole playbook | task ratio to docker |",
-            "|---|---|---|---|",
-        ]
-        for v in d["floor"]:
-            r = stats([b / a for a, b in zip(fb, d["floor"][v])])
-            lines.append(
-                f"| {v} | {f(stats(d['floor'][v]))} | {f(stats(d['floor_wall'][v]))} | {f(r, unit='', digits=2)} |"
-            )
-    for v in vs:
-        if v in d["profile_first"]:
-            lines += [
-                "",
-                f"Where the time goes, first run, {v} (task time, slowest host, repeated names summed):",
-                "",
-                "| task | s |",
-                "|---|---|",
-            ]
-            lines += [f"| {name} | {secs:.1f} |" for name, secs in d["profile_first"][v][:10]]
-    lines += ["", "### What the rollout's costs are and what was done about them", ""]
-    noop_r = _med([b / a for a, b in zip(d["noop"][base], d["noop"][vs[-1]])]) if len(vs) > 1 else None
-    first_r = _med([b / a for a, b in zip(d["first"][base], d["first"][vs[-1]])]) if len(vs) > 1 else None
-    fl = d.get("floor", {})
-    fl_r = {v: _med([b / a for a, b in zip(fl["docker"], fl[v])]) for v in fl} if fl else {}
-    lines += [
-        "- Nearly all of a no-op run is Ansible's fixed per-task cost times the number of tasks (about 50 per",
-        "  host); the modules' own work is small (section 1). So the levers are the cost of one task and the",
-        "  number of tasks.",
-        "- Connection: `community.docker.docker` starts a `docker` CLI process (through the outer engine) for",
-        "  every step of a task — make the temp dir, put the module, chmod, run, remove. `community.docker.docker_api`",
-        "  talks to the engine's API from the controller process; with pipelining the module goes over the exec's",
-        "  stdin, so one exec per task. Per-task floor ratio to `docker`: "
-        + ", ".join(f"{v} {r:.2f}" for v, r in fl_r.items() if v != "docker")
-        + "."
-        if fl_r
-        else "- Connection: see the floor table.",
-        f"- {vs[-1]} against {base}: no-op rollout ×{noop_r:.2f}, first rollout ×{first_r:.2f} (medians of "
-        "per-round ratios)."
-        if noop_r
-        else "",
-        "- Applied: the lab inventory that tools/lab/lab.sh writes now sets `ansible_pipelining: true` (the",
-        "  connection stays `community.docker.docker`). Same hosts, same modules, same results: the verify play's",
-        "  reachability matrix is complete with and without it, and the second run changes nothing with both.",
-        "- Tried and not applied: `community.docker.docker_api` (with `ansible_docker_docker_host` = the lab socket).",
-        "  Its per-task floor is higher than the CLI plugin's at the same pipelining setting in this lab (table above).",
-        "- Not changed: the sysctl role's loop (3 keys in the lab, so 3 module runs; one task for all keys would need",
-        "  a new module or a different file format); the daemon role's `dockerd --version` (one task per host; it is",
-        "  what makes the role safe when used alone with a user-given version); forks (16 already, ≥ hosts up to 16;",
-        "  growth runs use max(N, 16)); fact gathering is already off.",
-    ]
-    lines += [
-        "",
-        f"Commands: first run `{d.get('command_first')}`; second run `{d.get('command_second')}`.",
-        "Variants: `docker` = the lab inventory (`community.docker.docker`) without `ansible_pipelining`; `docker_api` ="
-        " `ansible_connection: community.docker.docker_api` + `ansible_docker_docker_host: <lab socket>`;"
-        " `+pipelining` = `ANSIBLE_PIPELINING=True`.",
-    ]
-    return lines
-
-
-def render_growth(d):
-    sizes = [str(s) for s in d["sizes"]]
-    lines = [
-        "## 4. Growth with hosts",
-        "",
-        f"{_stamp(d)}. First run of site.yml on a fresh lab of N hosts, forks = max(N, 16), variant "
-        f"`{d['variant']}`, the sizes alternating in each repetition. What grows: tasks (the same per host, so N× in",
-        "total), round trips through the one outer engine, and the CPU of the 2-core machine that runs every host's",
-        "module processes and engine: with 8 hosts on 2 cores the work of the hosts themselves is serialised, so",
-        "wall time grows close to linearly here; on separate machines only the controller's share would grow.",
-        "",
-        "| hosts | first run | tasks per host | lab up (not in the figure) |",
-        "|---|---|---|---|",
-    ]
-    for s in sizes:
-        tph = sorted(set(d["tasks_per_host"].get(s, {}).values()))
-        lines.append(f"| {s} | {f(stats(d['first'][s]), digits=1)} | {tph} | {f(stats(d['lab_up'][s]), digits=1)} |")
-    lo, hi = sizes[0], sizes[-1]
-    r = stats([b / a for a, b in zip(d["first"][lo], d["first"][hi])])
-    lines += [
-        "",
-        f"Ratio {hi} hosts / {lo} hosts: {f(r, unit='×', digits=2)} (target ≤ 2×).",
-        "",
-        f"Command: `{d['command']}`",
-    ]
-    return lines
-
-
-def _ratios(num, den):
-    return [b / a for a, b in zip(den, num) if a]
-
-
-def render_baseline(d):
-    r = {k: d[k] for k in BASELINE_RUNS}
-    tph = d.get("tasks_per_host", {})
-    lines = [
-        "## 3b. Against a plain playbook (baseline)",
-        "",
-        f"{_stamp(d)}, lab of {d['hosts']} hosts, connection variant `{d.get('variant')}`.",
-        "bench/baseline/recipe.yml is what a user would write instead of this collection: the book's NDP-proxy",
-        "recipe (sysctls, daemon.json written whole with the plan's prefixes, engine restart by a handler, the",
-        "dual-stack `ipv6_bridge`, one `ip -6 neigh add proxy` per container address) with ansible.builtin,",
-        "ansible.posix and community.docker modules only and no validation. Per repetition: a fresh lab, the",
-        "baseline's first run and no-op run, then a fresh lab, site.yml's first run and no-op run (A B A B …).",
-        "Controller CPU = user+sys of the ansible-playbook process tree (RUSAGE_CHILDREN around the run; the",
-        "docker CLI processes of the `community.docker.docker` connection run on the controller and are included).",
-        "",
-        "| run | wall | controller CPU | tasks per host | changed |",
-        "|---|---|---|---|---|",
-    ]
-    for key in BASELINE_RUNS:
-        label = key.replace("_", " ").replace("noop", "no-op").replace("dockernet", "site.yml")
-        lines.append(
-            f"| {label} | {f(stats(r[key]['wall']), digits=1)} | {f(stats(r[key]['cpu']), digits=1)} | "
-            f"{sorted(set(tph.get(key, {}).values()))} | {r[key]['changed']} |"
-        )
-    lines += [
-        "",
-        "Ratios per pair (medians of per-repetition ratios):",
-        "",
-        "| ratio | wall | controller CPU | target (wall) |",
-        "|---|---|---|---|",
-    ]
-    for num, den, target in (
-        ("dockernet_noop", "baseline_noop", "≤ 1.0"),
-        ("dockernet_first", "baseline_first", "≤ 1.2"),
-        ("dockernet_noop", "dockernet_first", "≤ 0.40"),
-    ):
-        w = stats(_ratios(r[num]["wall"], r[den]["wall"]))
-        c = stats(_ratios(r[num]["cpu"], r[den]["cpu"]))
-        name = f"{num} / {den}".replace("dockernet", "site.yml").replace("noop", "no-op").replace("_", " ")
-        lines.append(f"| {name} | {f(w, unit='', digits=2)} | {f(c, unit='', digits=2)} | {target} |")
-    lines += [
-        "",
-        "What the difference is made of: site.yml validates the site before touching a host, records what it",
-        "changes so that it can be removed, installs services that keep proxy entries, routes and firewall in",
-        "force between runs, and proves reachability at the end (the verify play); the baseline does none of that,",
-        "so its task count per host is the floor of the job.",
-    ]
-    return lines + _commands(d)
-
-
-def render_scale(d):
-    sizes = [str(s) for s in d["sizes"]]
-    lines = [
-        "## 4a. Controller CPU with hosts",
-        "",
-        f"{_stamp(d)}. site.yml on a fresh lab of N hosts, first run then no-op run, forks = max(N, 16), variant",
-        f"`{d['variant']}`, the sizes alternating in each repetition. Controller CPU = user+sys of the",
-        "ansible-playbook process tree (RUSAGE_CHILDREN around the run, the connection's docker CLI processes",
-        "included); its figure of merit is CPU seconds per host, which should stay flat as hosts are added.",
-        "Wall times are given beside it: on this 2-core machine the hosts' own work shares the CPUs with the",
-        "controller, so wall time grows with N whatever the controller does.",
-        "",
-        "| hosts | first: wall | first: CPU | first: CPU/host | no-op: wall | no-op: CPU | no-op: CPU/host | "
-        "tasks per host (first / no-op) | changed on no-op |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for s in sizes:
-        n = int(s)
-        tph = d["tasks_per_host"].get(s, {})
-        lines.append(
-            f"| {s} | {f(stats(d['first_wall'][s]), digits=1)} | {f(stats(d['first_cpu'][s]), digits=1)} | "
-            f"{f(stats([c / n for c in d['first_cpu'][s]]), digits=2)} | {f(stats(d['noop_wall'][s]), digits=1)} | "
-            f"{f(stats(d['noop_cpu'][s]), digits=1)} | {f(stats([c / n for c in d['noop_cpu'][s]]), digits=2)} | "
-            f"{sorted(set(tph.get('first', {}).values()))} / {sorted(set(tph.get('noop', {}).values()))} | "
-            f"{d['noop_changed'][s]} |"
-        )
-    lo, hi = sizes[0], sizes[-1]
-    lines += [""]
-    if lo != hi:
-        for kind in ("noop", "first"):
-            r = stats(_scale_ratios(d, kind, lo, hi))
-            target = " (target ≤ 1.2)" if kind == "noop" else ""
-            lines.append(
-                f"- {'no-op' if kind == 'noop' else 'first'} run, controller CPU per host, {hi} hosts / {lo} hosts: "
-                f"{f(r, unit='×', digits=2)}{target}"
-            )
-        lines.append("")
-    lines += [f"Command: `{d['command']}`"]
-    return lines
-
-
-def _scale_ratios(d, kind, lo, hi):
-    return [(b / int(hi)) / (a / int(lo)) for a, b in zip(d[f"{kind}_cpu"][lo], d[f"{kind}_cpu"][hi]) if a]
-
-
-def _mb(s):
-    if not s:
-        return "n/a"
-    return f"{s['median'] / 1e6:.1f} MB ({s['min'] / 1e6:.1f}–{s['max'] / 1e6:.1f}, n={s['n']})"
-
-
-def render_planner(d):
-    lines = [
-        "## 4b. Planner",
-        "",
-        f"Measured {d.get('date')}; `plan_from_hostvars` from plugins/module_utils/_planner.py with synthetic",
-        "hostvars (one network), each measurement in a fresh `python -c` subprocess (RLIMIT_AS 3 GB, the plan",
-        "stopped after 60 s, the JSON sizes after 120 s more). Peak memory = the subprocess's `ru_maxrss`",
-        "(RUSAGE_SELF) right after the plan, minus the `ru_maxrss` of the same subprocess doing everything except",
-        "the plan call (imports and hostvars), run just before it; not tracemalloc. Plan time is of a fresh",
-        "interpreter's first call (no warm caches). Plan JSON = the length of `json.dumps` of the whole plan (summed",
-        "host by host, the same length) and of the largest `plan['hosts'][h]`, measured on the first repetition. Routed",
-        "mode gives every host routes to every other host's prefixes (the routes column is the total over all",
-        "hosts, which grows with n²); a size that does not fit in 60 s / 2 GB is reported as not measured, and",
-        "larger ones are not attempted.",
-        "",
-        "| mode | hosts | plan time | peak memory (beyond baseline) | plan JSON | largest host's part | routes |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for mode in ("ndp_proxy", "routed"):
-        for size, r in d[mode].items():
-            if "not_measured" in r:
-                lines.append(f"| {mode} | {size} | not measured: {r['not_measured']} | | | | |")
-                continue
-            js = f"{r['json_bytes'] / 1e6:.2f} MB" if "json_bytes" in r else "n/a"
-            if "json_error" in r:
-                js = f"not measured: {r['json_error']}"
-            hj = f"{r['largest_host_json_bytes'] / 1e3:.1f} kB" if "largest_host_json_bytes" in r else "n/a"
-            lines.append(
-                f"| {mode} | {size} | {f(r['secs'], digits=3)} | {_mb(r.get('peak_bytes'))} | {js} | {hj} | "
-                f"{r['routes']} |"
-            )
-    lines += [
-        "",
-        "Targets: 1,000 hosts under 300 MB peak and under 5 s in both modes; 10,000 hosts reported.",
-        "",
-        f"Command: `{d['command']}`",
-    ]
-    return lines
-
-
-def render_sync(d):
-    return [
-        "## 5. Proxy-sync latency",
-        "",
-        f"{_stamp(d)}, lab of {d['hosts']} hosts, after site.yml in ndp_proxy mode (dockernet-ndp-sync running).",
-        f"{d['count']} containers started one by one on docker1 (`docker run -d --network bridge",
-        "dockernet/busybox:latest sleep 3600`); for each, `docker exec dockernet-probe ping -6 -c1 -W1 ADDR` on",
-        "docker2 is repeated until it answers. Times from `docker run` returning include a `docker inspect` for the",
-        "address and the probe's own cost (two nested `docker exec`, see the resolution row): with one attempt",
-        "always enough, the entry was in place before the first probe could tell.",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| from `docker run` returning until pingable | {f(d['from_return'])} |",
-        f"| worst | {f(d['worst_from_return'])} |",
-        f"| from before `docker run` | {f(d['from_start'])} |",
-        f"| probe attempts needed | {f(d['attempts'], unit='', digits=1)} |",
-        f"| one probe to an already reachable container (resolution) | {f(d['probe_floor'])} |",
-        f"| never reachable within 60 s | {d['unreached']} |",
-        "",
-        "Command: `bench/run.py --only sync`",
-    ]
-
-
-RENDER = {
-    "ndp": render_ndp,
-    "networks": render_networks,
-    "rollout": render_rollout,
-    "baseline": render_baseline,
-    "growth": render_growth,
-    "scale": render_scale,
-    "planner": render_planner,
-    "sync": render_sync,
-}
 RUNNERS = {
     "rollout": section_rollout,
     "sync": section_sync,
@@ -1507,7 +829,8 @@ RUNNERS = {
 
 
 def main() -> int:
-    global DOC, RESULTS
+    import render  # bench/render.py; not at the top: the planner's probe loads this file without bench/ on its path
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     parser.add_argument("--reps", type=int, default=5, help="repetitions of cheap cases (default 5)")
@@ -1532,15 +855,24 @@ def main() -> int:
     parser.add_argument("--loop-reps", type=int, default=3, help="repetitions of the loop")
     parser.add_argument("--containers", type=int, default=50)
     parser.add_argument("--keep-lab", action="store_true", help="leave the labs up at the end")
-    parser.add_argument("--render", action="store_true", help="only rewrite the document from the results")
-    parser.add_argument("--doc", type=Path, default=DOC, help="the document to write (default docs/performance.md)")
     parser.add_argument(
-        "--results", type=Path, default=RESULTS, help="directory of the raw results (default bench/results)"
+        "--render", action="store_true", help="measure nothing, only rewrite the document from the results"
+    )
+    parser.add_argument(
+        "--doc", type=Path, default=render.DOC, help="the document to write (default docs/performance.md)"
+    )
+    parser.add_argument(
+        "--results", type=Path, default=render.RESULTS, help="directory of the raw results (default bench/results)"
     )
     args = parser.parse_args()
-    DOC, RESULTS = args.doc.resolve(), args.results.resolve()
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    doc, results = args.doc.resolve(), args.results.resolve()
+    try:
+        render.render(results)  # the document's markers, checked before anything is measured
+    except render.MarkerError as exc:
+        log(f"the markers of {render.DOC.relative_to(REPO)} do not match bench/render.py:\n{exc}")
+        return 1
     if not args.render:
+        results.mkdir(parents=True, exist_ok=True)
         wanted = [s.strip() for s in args.only.split(",") if s.strip()]
         unknown = set(wanted) - set(SECTIONS)
         if unknown:
@@ -1556,29 +888,28 @@ def main() -> int:
                 res["engine_suite"] = ENGINE
                 res["section_secs"] = time.perf_counter() - t0
                 res["argv"] = sys.argv[1:]
-                (RESULTS / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
-                DOC.write_text(render())
+                (results / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
+                render.write(doc, results)
                 log(f"== {name} done in {res['section_secs']:.0f} s")
         finally:
             if not args.keep_lab:
+                sizes = sorted({2, 4, 8} | {int(s) for s in args.sizes.split(",")})
                 labs = []
                 if set(wanted) & {"rollout", "sync", "networks"} or ("ndp" in wanted and args.ndp_lab == "bench"):
                     labs.append(("bench", 2))
                 if "ndp" in wanted and args.ndp_lab != "bench":
                     labs.append((args.ndp_lab, 2))
                 if "growth" in wanted:
-                    labs += [(f"benchg{n}", n) for n in (2, 4, 8)]
+                    labs += [(f"benchg{n}", n) for n in sizes]
                 if "baseline" in wanted:
                     labs.append((BASELINE_LAB, 2))
                 if "scale" in wanted:
-                    labs += [
-                        (f"{SCALE_LAB}{n}", n) for n in sorted({2, 4, 8} | {int(s) for s in args.sizes.split(",")})
-                    ]
+                    labs += [(f"{SCALE_LAB}{n}", n) for n in sizes]
                 for name, hosts in labs:
-                    if Path(f"/run/dockernet-lab-{name}").exists():
+                    if labkit.run_dir(name).exists():
                         Lab(name, hosts).down()
-    DOC.write_text(render())
-    log(f"wrote {DOC}")
+    render.write(doc, results)
+    log(f"wrote {doc}")
     return 0
 
 
