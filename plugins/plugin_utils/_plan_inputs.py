@@ -88,10 +88,7 @@ ROLLOUT_VARIABLES = (
 )
 # Set by playbooks/preflight.yml on every host (the planner's gathered inputs are in HOST_VARIABLES).
 PREFLIGHT_VARIABLES = ("dockernet_ra_interfaces", "dockernet_plan")
-# Written by tools/lab/lab.sh and .config/molecule/config.yml, read by nothing (the LAN prefix is
-# dockernet_site_lan_prefix): known only until those stop writing it.
-UNUSED_LAB_VARIABLES = ("dockernet_lan_prefix",)
-KNOWN_VARIABLES = SITE_VARIABLES + HOST_VARIABLES + ROLLOUT_VARIABLES + PREFLIGHT_VARIABLES + UNUSED_LAB_VARIABLES
+KNOWN_VARIABLES = SITE_VARIABLES + HOST_VARIABLES + ROLLOUT_VARIABLES + PREFLIGHT_VARIABLES
 VARIABLE_PREFIX = "dockernet_"
 # The local lab's own variables (tools/lab/lab.sh, tests/integration): never the collection's, never reported.
 RESERVED_VARIABLE_PREFIX = "dockernet_lab_"

@@ -1495,12 +1495,11 @@ def test_known_variables_lab_namespace_and_other_names_are_not_reported():
         "dockernet_host_interfaces": ["lo", "eth0"],
         "dockernet_host_addresses": {"eth0": ["2001:db8:ab11::1/64"]},
         "dockernet_forward_policy": "drop",
-        # Written by tools/lab/lab.sh: the lab's namespace and its unused LAN prefix.
+        # Written by tools/lab/lab.sh: the lab's own variables.
         "dockernet_lab_name": "dockernet",
         "dockernet_lab_engine": "trixie",
         "dockernet_lab_docker_host": "unix:///run/dockernet-lab-dockernet/docker.sock",
         "dockernet_lab_busybox_image": "dockernet/busybox:latest",
-        "dockernet_lan_prefix": LAN,
         # Not the collection's: other prefixes, the preflight's registered result.
         "_dockernet_host_info": {},
         "ansible_host": "dockernet-docker1",

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[4]
 CASES = yaml.safe_load((REPO / "tests/reliability/bad_input.yml").read_text())
 GROUP_VARS = yaml.safe_load((REPO / "inventory/lab/group_vars/docker_hosts.yml").read_text())
 # What tools/lab/lab.sh writes for every host, and what the preflight reads from a lab host.
-LAB_VARS = {"dockernet_lan_interface": "eth0", "dockernet_lan_prefix": "2001:db8:ab11::/64"}
+LAB_VARS = {"dockernet_lan_interface": "eth0"}
 LAB_FACTS = {"dockernet_host_interfaces": ["lo", "eth0"], "dockernet_engine_version": "26.1.5"}
 
 
