@@ -20,6 +20,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilitie
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
     LIVE_RESTORE,
     MODE_NDP_PROXY,
+    VAR_ACCEPT_RA,
     VAR_CONTAINER_POOL,
     VAR_CONTAINER_PREFIX,
     VAR_CONTAINER_PREFIXLEN,
@@ -32,12 +33,16 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import
     VAR_LAN_PREFIX,
     VAR_NETWORKS,
     VAR_POOL_PREFIXLEN,
+    VAR_PROXY_DELAY,
+    VAR_RA_INTERFACES,
     VAR_RENUMBER,
     VAR_SLICE_PREFIXLEN,
     HostInput,
     PlanIssue,
     _describe,
     parse_address,
+    parse_bool,
+    parse_count,
     parse_engine_version,
     parse_prefix,
 )
@@ -87,6 +92,8 @@ class _Host:
     engine_text: t.Any
     forward_policy: str = "drop"
     current: _Current | None = None
+    accept_ra: bool = False
+    proxy_delay: int | None = None
 
 
 def _network_from_int(first: int, prefixlen: int) -> t.Any:
@@ -246,7 +253,43 @@ def _parse_host(index: int, host: HostInput, mode: str | None, lan_prefix: t.Any
         host.engine_version,
         forward_policy,
         _parse_current(host.current),
+        _parse_accept_ra(host, interface, issues),
+        _parse_proxy_delay(host, issues),
     )
+
+
+def _parse_accept_ra(host: HostInput, interface: str | None, issues: list[PlanIssue]) -> bool:
+    """The user's choice, else whether the preflight found the LAN interface configured from router advertisements."""
+    if host.accept_ra is not None:
+        value, problem = parse_bool(host.accept_ra)
+        if problem:
+            issues.append(PlanIssue(host.name, VAR_ACCEPT_RA, problem))
+        return bool(value)
+    gathered = host.ra_interfaces if host.ra_interfaces is not None else []
+    if isinstance(gathered, str) or not isinstance(gathered, t.Sequence):
+        issues.append(
+            PlanIssue(
+                host.name,
+                VAR_RA_INTERFACES,
+                f"{_describe(gathered)} is not a list of interface names: the preflight gathers it, do not set it",
+            )
+        )
+        return False
+    return interface is not None and interface in gathered
+
+
+# The kernel keeps proxy_delay in an int of jiffies.
+MAX_PROXY_DELAY = 2**31 - 1
+
+
+def _parse_proxy_delay(host: HostInput, issues: list[PlanIssue]) -> int | None:
+    """proxy_delay of the LAN interface, or None to leave the kernel's value."""
+    if host.proxy_delay is None:
+        return None
+    value, problem = parse_count(host.proxy_delay, MAX_PROXY_DELAY, "jiffies")
+    if problem:
+        issues.append(PlanIssue(host.name, VAR_PROXY_DELAY, f"{problem}, or leave it unset for the kernel's value"))
+    return value
 
 
 def _check_duplicate_addresses(hosts: t.Sequence[_Host], gateways: t.Sequence[t.Any], issues: list[PlanIssue]) -> None:

@@ -17,6 +17,8 @@ import difflib
 import typing as t
 from dataclasses import dataclass, field
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import parse as parse_version
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import ceil_log2
 
@@ -46,6 +48,9 @@ VAR_ENGINE_VERSION = "dockernet_engine_version"
 VAR_HOST_INTERFACES = "dockernet_host_interfaces"
 VAR_HOST_ADDRESSES = "dockernet_host_addresses"
 VAR_HOST_CURRENT = "dockernet_host_current"
+VAR_ACCEPT_RA = "dockernet_accept_ra"
+VAR_PROXY_DELAY = "dockernet_proxy_delay"
+VAR_RA_INTERFACES = "dockernet_ra_interfaces"
 # Not a variable: the daemon.json key that keeps containers running through engine restarts.
 LIVE_RESTORE = "live-restore"
 
@@ -71,13 +76,14 @@ HOST_VARIABLES = (
     VAR_HOST_ADDRESSES,
     VAR_FORWARD_POLICY,
     VAR_HOST_CURRENT,
+    VAR_ACCEPT_RA,
+    VAR_PROXY_DELAY,
+    VAR_RA_INTERFACES,
 )
 # Every dockernet_* variable the collection reads, in one place: a hostvar outside this list (and outside the lab's
 # namespace) is reported as misspelt, with the closest of these names.
 # Read by playbooks/configure.yml and verify.yml (docs/variables.md, "Rollout variables"), not by the planner.
 ROLLOUT_VARIABLES = (
-    "dockernet_accept_ra",
-    "dockernet_proxy_delay",
     "dockernet_daemon_extra_settings",
     "dockernet_verify_image",
     "dockernet_install_prerequisites",
@@ -87,7 +93,7 @@ ROLLOUT_VARIABLES = (
     "dockernet_rollout_lock_break",
 )
 # Set by playbooks/preflight.yml on every host (the planner's gathered inputs are in HOST_VARIABLES).
-PREFLIGHT_VARIABLES = ("dockernet_ra_interfaces", "dockernet_plan")
+PREFLIGHT_VARIABLES = ("dockernet_plan",)
 KNOWN_VARIABLES = SITE_VARIABLES + HOST_VARIABLES + ROLLOUT_VARIABLES + PREFLIGHT_VARIABLES
 VARIABLE_PREFIX = "dockernet_"
 # The local lab's own variables (tools/lab/lab.sh, tests/integration): never the collection's, never reported.
@@ -138,6 +144,9 @@ class HostInput:
     forward_policy: t.Any = None
     host_addresses: t.Any = None
     current: t.Any = None
+    accept_ra: t.Any = None
+    proxy_delay: t.Any = None
+    ra_interfaces: t.Any = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +267,9 @@ def read_inputs(
             forward_policy=_variable(host_vars, VAR_FORWARD_POLICY),
             host_addresses=_variable(host_vars, VAR_HOST_ADDRESSES),
             current=_variable(host_vars, VAR_HOST_CURRENT),
+            accept_ra=_variable(host_vars, VAR_ACCEPT_RA),
+            proxy_delay=_variable(host_vars, VAR_PROXY_DELAY),
+            ra_interfaces=_variable(host_vars, VAR_RA_INTERFACES),
         )
         for name, host_vars in zip(present, per_host_vars)
     ]
@@ -346,6 +358,27 @@ def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[int | Non
         return None, f"{_describe(value)} is not an integer prefix length: write a number such as 66"
     if not minimum <= number <= maximum:
         return None, f"{number} is out of range: it must be between {minimum} and {maximum}"
+    return number, None
+
+
+def parse_bool(value: t.Any) -> tuple[bool | None, str | None]:
+    """Parse a boolean as Ansible reads one: true/false, yes/no, on/off, 1/0 (as text too, as -e gives them)."""
+    try:
+        return boolean(value, strict=True), None
+    except TypeError:
+        return None, f"{_describe(value)} is not a boolean: write true or false"
+
+
+def parse_count(value: t.Any, maximum: int, unit: str) -> tuple[int | None, str | None]:
+    """Parse a whole number in [0, maximum], an integer or a string of digits (as -e gives it)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None, f"{_describe(value)} is not a whole number of {unit}: write 0 or more"
+    if number > maximum:
+        return None, f"{number} is out of range: it must be between 0 and {maximum} {unit}"
     return number, None
 
 

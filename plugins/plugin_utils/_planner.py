@@ -155,8 +155,9 @@ def _build_plan(
             host_routes = []
         plan_hosts[host.name] = {
             "lan_interface": host.lan_interface,
-            "lan_address": str(host.lan_address),
-            "container_prefix": str(container_prefix),
+            "proxy_ndp": mode == MODE_NDP_PROXY,
+            "accept_ra": host.accept_ra,
+            "proxy_delay": host.proxy_delay,
             "fixed_cidr_v6": str(fixed_cidr),
             "address_pools": [{"base": str(pool_base), "size": _pool_size(pool_base, site.pool_prefixlen)}],
             "address_pools_scope": [str(container_prefix)],
@@ -172,11 +173,9 @@ def _build_plan(
         }
     return {
         "mode": mode,
-        "lan_prefix": str(site.lan_prefix),
         "site_sources": site_sources,
         # Traffic from containers to these destinations keeps its source address; empty means everywhere.
         "nat_exempt_destinations": site_sources if masquerade_outside else [],
-        "masquerade_outside": masquerade_outside,
         "hosts": plan_hosts,
     }
 

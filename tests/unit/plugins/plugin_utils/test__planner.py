@@ -73,12 +73,13 @@ def assert_error(hostvars: dict[str, dict[str, t.Any]], host: str, variable: str
 def test_book_ndp_proxy_two_hosts():
     result = plan(make_hostvars(2))
     assert result["mode"] == "ndp_proxy"
-    assert result["lan_prefix"] == LAN
     docker1, docker2 = result["hosts"]["docker1"], result["hosts"]["docker2"]
+    # Exactly what the roles take, as playbooks/configure.yml passes it on: nothing else.
     assert docker1 == {
         "lan_interface": "eth0",
-        "lan_address": "2001:db8:ab11::1",
-        "container_prefix": "2001:db8:ab11:0:8000::/66",
+        "proxy_ndp": True,
+        "accept_ra": False,
+        "proxy_delay": None,
         "fixed_cidr_v6": "2001:db8:ab11:0:8000::/67",
         "address_pools": [{"base": "2001:db8:ab11:0:a000::/67", "size": 75}],
         "address_pools_scope": ["2001:db8:ab11:0:8000::/66"],
@@ -90,23 +91,22 @@ def test_book_ndp_proxy_two_hosts():
         "forward_policy": "drop",
         "raw_table_accept": True,
     }
-    assert docker2["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert docker2["address_pools_scope"][0] == "2001:db8:ab11:0:c000::/66"
     assert docker2["fixed_cidr_v6"] == "2001:db8:ab11:0:c000::/67"
     assert docker2["address_pools"] == [{"base": "2001:db8:ab11:0:e000::/67", "size": 75}]
     # The hosts' own addresses and their container prefixes; the rest of the LAN is not a source.
     assert result["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:ab11:0:8000::/65"]
-    assert result["masquerade_outside"] is False
     assert result["nat_exempt_destinations"] == []
-    assert "site_prefixes" not in result
+    assert sorted(result) == ["hosts", "mode", "nat_exempt_destinations", "site_sources"]
 
 
 def test_one_host_takes_the_upper_half():
-    assert plan(make_hostvars(1))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/65"
+    assert plan(make_hostvars(1))["hosts"]["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:8000::/65"
 
 
 def test_three_hosts_take_slices_of_the_upper_half_in_inventory_order():
     hosts = plan(make_hostvars(3))["hosts"]
-    assert [hosts[name]["container_prefix"] for name in ("docker1", "docker2", "docker3")] == [
+    assert [hosts[name]["address_pools_scope"][0] for name in ("docker1", "docker2", "docker3")] == [
         "2001:db8:ab11:0:8000::/67",
         "2001:db8:ab11:0:a000::/67",
         "2001:db8:ab11:0:c000::/67",
@@ -116,29 +116,31 @@ def test_three_hosts_take_slices_of_the_upper_half_in_inventory_order():
 def test_slices_holding_a_host_address_are_skipped_then_the_lower_half_is_used():
     hostvars = make_hostvars(2, docker1={"dockernet_lan_address": "2001:db8:ab11:0:8000::1"})
     hosts = plan(hostvars)["hosts"]
-    assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert hosts["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:c000::/66"
     # :: /66 holds docker2's ::2, so the next lower-half slice is taken.
-    assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:4000::/66"
+    assert hosts["docker2"]["address_pools_scope"][0] == "2001:db8:ab11:0:4000::/66"
 
 
 def test_slices_holding_a_gateway_are_skipped():
     site = {"dockernet_site_gateways": ["2001:db8:ab11:0:8000::fffe"], "dockernet_site_slice_prefixlen": 66}
-    assert plan(make_hostvars(1, site=site))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert (
+        plan(make_hostvars(1, site=site))["hosts"]["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:c000::/66"
+    )
 
 
 def test_override_is_used_and_skipped_by_the_other_hosts():
     hostvars = make_hostvars(2, docker2={"dockernet_container_prefix": "2001:db8:ab11:0:8000::/80"})
     hosts = plan(hostvars)["hosts"]
-    assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:8000::/80"
-    assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert hosts["docker2"]["address_pools_scope"][0] == "2001:db8:ab11:0:8000::/80"
+    assert hosts["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:c000::/66"
 
 
 def test_explicit_slice_prefixlen_as_int_or_digit_string():
     for value in (80, "80"):
         hostvars = make_hostvars(2, site={"dockernet_site_slice_prefixlen": value})
         hosts = plan(hostvars)["hosts"]
-        assert hosts["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/80"
-        assert hosts["docker2"]["container_prefix"] == "2001:db8:ab11:0:8001::/80"
+        assert hosts["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:8000::/80"
+        assert hosts["docker2"]["address_pools_scope"][0] == "2001:db8:ab11:0:8001::/80"
 
 
 def test_book_routed_with_overrides_routes_each_host_to_the_other():
@@ -156,8 +158,8 @@ def test_book_routed_with_overrides_routes_each_host_to_the_other():
     assert docker1["proxy_prefixes"] == [] and docker2["proxy_prefixes"] == []
     sources = ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd11::/64", "2001:db8:ef11::/64"]
     assert result["site_sources"] == sources
-    assert result["masquerade_outside"] is True
     assert result["nat_exempt_destinations"] == sources
+    assert not docker1["proxy_ndp"] and not docker2["proxy_ndp"]
 
 
 def test_routed_pool_allocation_skips_overrides():
@@ -167,9 +169,9 @@ def test_routed_pool_allocation_skips_overrides():
         docker2={"dockernet_container_prefix": "2001:db8:cd00::/64"},
     )
     hosts = plan(hostvars)["hosts"]
-    assert hosts["docker1"]["container_prefix"] == "2001:db8:cd00:1::/64"
-    assert hosts["docker2"]["container_prefix"] == "2001:db8:cd00::/64"
-    assert hosts["docker3"]["container_prefix"] == "2001:db8:cd00:2::/64"
+    assert hosts["docker1"]["address_pools_scope"][0] == "2001:db8:cd00:1::/64"
+    assert hosts["docker2"]["address_pools_scope"][0] == "2001:db8:cd00::/64"
+    assert hosts["docker3"]["address_pools_scope"][0] == "2001:db8:cd00:2::/64"
     assert hosts["docker3"]["routes"] == [
         {"dest": "2001:db8:cd00:1::/64", "via": "2001:db8:ab11::1"},
         {"dest": "2001:db8:cd00::/64", "via": "2001:db8:ab11::2"},
@@ -181,7 +183,7 @@ def test_routed_pool_allocation_skips_the_lan_prefix_and_honours_the_prefixlen()
         2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:ab11::/62"}
     )
     hosts = plan(hostvars)["hosts"]
-    assert [hosts["docker1"]["container_prefix"], hosts["docker2"]["container_prefix"]] == [
+    assert [hosts["docker1"]["address_pools_scope"][0], hosts["docker2"]["address_pools_scope"][0]] == [
         "2001:db8:ab11:1::/64",
         "2001:db8:ab11:2::/64",
     ]
@@ -194,7 +196,7 @@ def test_routed_pool_allocation_skips_the_lan_prefix_and_honours_the_prefixlen()
         },
     )
     hosts = plan(hostvars)["hosts"]
-    assert [hosts["docker1"]["container_prefix"], hosts["docker2"]["container_prefix"]] == [
+    assert [hosts["docker1"]["address_pools_scope"][0], hosts["docker2"]["address_pools_scope"][0]] == [
         "2001:db8:cd00::/80",
         "2001:db8:cd00:0:1::/80",
     ]
@@ -205,7 +207,7 @@ def test_routed_site_prefixes_are_merged():
         2, site={"dockernet_site_mode": "routed", "dockernet_site_container_pool": "2001:db8:cd00::/56"}
     )
     assert plan(hostvars)["site_sources"] == ["2001:db8:ab11::1/128", "2001:db8:ab11::2/128", "2001:db8:cd00::/63"]
-    assert plan(hostvars)["hosts"]["docker2"]["container_prefix"] == "2001:db8:cd00:1::/64"
+    assert plan(hostvars)["hosts"]["docker2"]["address_pools_scope"][0] == "2001:db8:cd00:1::/64"
 
 
 def test_networks_are_sliced_per_host_in_inventory_order():
@@ -289,7 +291,7 @@ def test_plan_site_takes_plain_dataclasses():
     site = SiteInput(lan_prefix=LAN)
     hosts = [HostInput("a", "eth0", "2001:db8:ab11::a"), HostInput("b", "eth1", "2001:db8:ab11::b")]
     result = plan_site(site, hosts)
-    assert result["hosts"]["b"]["container_prefix"] == "2001:db8:ab11:0:c000::/66"
+    assert result["hosts"]["b"]["address_pools_scope"][0] == "2001:db8:ab11:0:c000::/66"
     assert result["hosts"]["b"]["lan_interface"] == "eth1"
 
 
@@ -496,8 +498,72 @@ def test_masquerade_outside_default_per_mode_and_explicit(mode, value, masquerad
         "dockernet_site_masquerade_outside": value,
     }
     result = plan(make_hostvars(2, site=site))
-    assert result["masquerade_outside"] is masquerade
     assert result["nat_exempt_destinations"] == exempt
+    assert bool(exempt) is masquerade
+
+
+@pytest.mark.parametrize(
+    "docker2, accept_ra",
+    [
+        ({}, False),
+        # Detected by the preflight: the LAN interface takes its address or route from advertisements.
+        ({"dockernet_ra_interfaces": ["eth0"]}, True),
+        ({"dockernet_ra_interfaces": ["eth1"]}, False),
+        # The user's choice wins over the detection, written as YAML, as -e text or as a number.
+        ({"dockernet_ra_interfaces": ["eth0"], "dockernet_accept_ra": False}, False),
+        ({"dockernet_ra_interfaces": ["eth0"], "dockernet_accept_ra": "no"}, False),
+        ({"dockernet_accept_ra": True}, True),
+        ({"dockernet_accept_ra": "true"}, True),
+        ({"dockernet_accept_ra": 1}, True),
+    ],
+)
+def test_accept_ra_chosen_or_detected_per_host(docker2, accept_ra):
+    hosts = plan(make_hostvars(2, docker2=docker2))["hosts"]
+    assert hosts["docker2"]["accept_ra"] is accept_ra
+    assert hosts["docker1"]["accept_ra"] is False
+
+
+@pytest.mark.parametrize("value", ["maybe", 2, "", [True], {"eth0": True}])
+def test_accept_ra_must_be_a_boolean(value):
+    line = assert_error(make_hostvars(2, docker2={"dockernet_accept_ra": value}), "docker2", "dockernet_accept_ra")
+    assert line.endswith("is not a boolean: write true or false"), line
+
+
+@pytest.mark.parametrize("value", ["eth0", {"eth0": True}, 0])
+def test_gathered_ra_interfaces_must_be_a_list(value):
+    assert_error(
+        make_hostvars(2, docker2={"dockernet_ra_interfaces": value}),
+        "docker2",
+        "dockernet_ra_interfaces",
+        "is not a list of interface names: the preflight gathers it, do not set it",
+    )
+
+
+@pytest.mark.parametrize(
+    "value, delay", [(None, None), (0, 0), ("0", 0), (80, 80), (" 80 ", 80), (2**31 - 1, 2**31 - 1)]
+)
+def test_proxy_delay_is_passed_on_as_jiffies(value, delay):
+    hosts = plan(make_hostvars(2, docker2={"dockernet_proxy_delay": value}))["hosts"]
+    assert hosts["docker2"]["proxy_delay"] == delay
+    assert hosts["docker1"]["proxy_delay"] is None
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (-1, "-1 is not a whole number of jiffies: write 0 or more"),
+        ("-1", "'-1' is not a whole number of jiffies: write 0 or more"),
+        (True, "is not a whole number of jiffies"),
+        (0.5, "is not a whole number of jiffies"),
+        ("fast", "'fast' is not a whole number of jiffies"),
+        (2**31, f"{2**31} is out of range: it must be between 0 and {2**31 - 1} jiffies"),
+    ],
+)
+def test_proxy_delay_must_be_a_whole_number_of_jiffies(value, fragment):
+    line = assert_error(
+        make_hostvars(2, docker2={"dockernet_proxy_delay": value}), "docker2", "dockernet_proxy_delay", fragment
+    )
+    assert line.endswith(", or leave it unset for the kernel's value"), line
 
 
 def test_forward_policy_default_and_keep():
@@ -1246,7 +1312,9 @@ def test_error_network_prefix_not_routable(value, mode):
 
 def test_link_local_and_global_gateways_are_accepted():
     site = {"dockernet_site_gateways": ["fe80::1", "FE80::2", "2001:db8:ab11::fffe"]}
-    assert plan(make_hostvars(2, site=site))["hosts"]["docker1"]["container_prefix"] == "2001:db8:ab11:0:8000::/66"
+    assert (
+        plan(make_hostvars(2, site=site))["hosts"]["docker1"]["address_pools_scope"][0] == "2001:db8:ab11:0:8000::/66"
+    )
 
 
 def test_error_gateways_that_are_no_router_address():
@@ -1289,7 +1357,7 @@ def test_one_table_of_never_routed_ranges_for_every_variable():
 def test_lan_prefix_length_bounds_per_mode(mode, lan, ok):
     hostvars = make_hostvars(2, site=dict(mode, dockernet_site_lan_prefix=lan))
     if ok:
-        assert plan(hostvars)["lan_prefix"] == lan
+        assert plan(hostvars)["site_sources"][0] == "2001:db8:ab11::1/128"
     else:
         lines = errors(hostvars)
         assert len(lines) == 1 and lines[0].startswith(f"docker1: dockernet_site_lan_prefix: {lan} is "), lines
@@ -1315,7 +1383,7 @@ def test_error_lan_prefix_length_messages():
 def test_routed_lan_of_126_needs_no_slices_for_many_hosts():
     # Only ndp_proxy mode slices the LAN: a routed /126 with three hosts is fine.
     hostvars = make_hostvars(3, site=dict(ROUTED, dockernet_site_lan_prefix="2001:db8:ab11::/126"))
-    assert plan(hostvars)["hosts"]["docker3"]["container_prefix"] == "2001:db8:cd00:2::/64"
+    assert plan(hostvars)["hosts"]["docker3"]["address_pools_scope"][0] == "2001:db8:cd00:2::/64"
 
 
 def test_unknown_mode_holds_the_lan_prefix_to_every_modes_bounds():
@@ -1505,7 +1573,7 @@ def test_known_variables_lab_namespace_and_other_names_are_not_reported():
         "ansible_host": "dockernet-docker1",
         "dockernetwork": 1,
     }
-    assert plan(make_hostvars(2, docker1=every_known))["hosts"]["docker1"]["lan_address"] == "2001:db8:ab11::1"
+    assert "2001:db8:ab11::1/128" in plan(make_hostvars(2, docker1=every_known))["site_sources"]
 
 
 def test_every_dockernet_variable_the_repository_uses_is_known():
@@ -1637,7 +1705,7 @@ LAN_ADDRESSES = {"eth0": ["2001:db8:ab11::2/64", "fe80::2/64"], "lo": ["::1/128"
 )
 def test_lan_address_configured_on_the_lan_interface(gathered):
     hostvars = make_hostvars(2, docker2={"dockernet_host_addresses": gathered})
-    assert plan(hostvars)["hosts"]["docker2"]["lan_address"] == "2001:db8:ab11::2"
+    assert "2001:db8:ab11::2/128" in plan(hostvars)["site_sources"]
 
 
 def test_error_lan_address_not_configured_on_the_lan_interface():
@@ -1694,7 +1762,7 @@ def test_plan_site_takes_host_addresses():
 
 def _assert_pool_layout(host: dict[str, t.Any], pool_prefixlen: int | None = None) -> None:
     """fixed-cidr-v6 is the lower half of the container prefix, the one address pool the upper half."""
-    container_prefix = IPNetwork(host["container_prefix"])
+    container_prefix = IPNetwork(host["address_pools_scope"][0])
     fixed_cidr = IPNetwork(host["fixed_cidr_v6"])
     [pool] = host["address_pools"]
     base = IPNetwork(pool["base"])
@@ -1703,7 +1771,7 @@ def _assert_pool_layout(host: dict[str, t.Any], pool_prefixlen: int | None = Non
     assert base.first == fixed_cidr.last + 1
     expected_size = pool_prefixlen if pool_prefixlen is not None else min(base.prefixlen + 8, 124)
     assert pool["size"] == expected_size and base.prefixlen < pool["size"] <= 124
-    assert host["address_pools_scope"] == [host["container_prefix"]]
+    assert host["address_pools_scope"] == [host["address_pools_scope"][0]]
 
 
 def _assert_disjoint_inside(prefixes: list[IPNetwork], parent: IPNetwork) -> None:
@@ -1728,7 +1796,7 @@ def test_property_slices_are_disjoint_inside_the_lan_and_hold_no_host_address(co
     # The default slice length gives at least twice as many slices as hosts, so that however the host addresses
     # fall, at most `count` slices hold one and `count` stay free: the plan never fails here.
     result = plan(hostvars)
-    slices = [IPNetwork(host["container_prefix"]) for host in result["hosts"].values()]
+    slices = [IPNetwork(host["address_pools_scope"][0]) for host in result["hosts"].values()]
     # Which ones, worked out here: upper half of the LAN first, then the lower half, skipping every slice that
     # holds a host address, in host order.
     slice_count = 2 ** (1 + (count - 1).bit_length())
@@ -1764,11 +1832,13 @@ def test_property_network_slices_are_disjoint_inside_the_network(count, internal
     result = plan(make_hostvars(count, site={"dockernet_networks": [dict(BOOK_NETWORK, internal=internal)]}))
     hosts = result["hosts"]
     subnets = [IPNetwork(host["networks"][0]["ipv6_subnet"]) for host in hosts.values()]
-    _assert_disjoint_inside(subnets + [IPNetwork(host["container_prefix"]) for host in hosts.values()], IPNetwork(LAN))
+    _assert_disjoint_inside(
+        subnets + [IPNetwork(host["address_pools_scope"][0]) for host in hosts.values()], IPNetwork(LAN)
+    )
     _assert_disjoint_inside(subnets, network)
     assert len({subnet.prefixlen for subnet in subnets}) == 1
     for host, subnet in zip(hosts.values(), subnets):
-        reachable = [host["container_prefix"]] + ([] if internal else [str(subnet)])
+        reachable = [host["address_pools_scope"][0]] + ([] if internal else [str(subnet)])
         assert host["owned_prefixes"] == host["proxy_prefixes"] == reachable
         assert host["internal_prefixes"] == ([str(subnet)] if internal else [])
     # An internal network's addresses are no source; a routable network's slices are, each whole.
@@ -1827,7 +1897,7 @@ def test_property_container_prefix_holds_the_bridge_and_the_pool(prefixlen, pool
         return
     result = plan(hostvars)
     docker1 = result["hosts"]["docker1"]
-    assert docker1["container_prefix"] == override
+    assert docker1["address_pools_scope"][0] == override
     _assert_pool_layout(docker1, pool_prefixlen)
     _assert_pool_layout(result["hosts"]["docker2"], pool_prefixlen)
     assert docker1["raw_table_accept"] is (engine != "26.1.5")

@@ -60,7 +60,7 @@ def current_from(
             "containers": list(containers.get("bridge", ())),
         }
         found[name] = {
-            "container_prefix": host["container_prefix"],
+            "container_prefix": host["address_pools_scope"][0],
             "engine_running": True,
             "live_restore": live_restore,
             "networks": networks,
@@ -70,7 +70,7 @@ def current_from(
 
 def allocation(result: dict) -> dict[str, tuple]:
     return {
-        name: (host["container_prefix"], tuple(n["ipv6_subnet"] for n in host["networks"]))
+        name: (host["address_pools_scope"][0], tuple(n["ipv6_subnet"] for n in host["networks"]))
         for name, host in result["hosts"].items()
     }
 

@@ -354,7 +354,7 @@ def test_a_gathered_address_is_read_up_to_its_first_slash():
     hostvars = lan_site()
     hostvars["docker2"]["dockernet_host_addresses"] = {"eth0": ["2001:db8:ab11::2/64/extra"]}
     result = plan_from_hostvars(list(hostvars), hostvars)
-    assert result["hosts"]["docker2"]["lan_address"] == "2001:db8:ab11::2"
+    assert "2001:db8:ab11::2/128" in result["site_sources"]
 
 
 def test_two_hosts_on_one_address_name_the_first_in_inventory_order_inside_a_network():
@@ -485,7 +485,7 @@ def test_an_earlier_prefix_is_kept_when_the_host_reports_no_networks():
     hostvars = lan_site()
     hostvars["docker1"]["dockernet_host_current"] = {"container_prefix": "2001:db8:ab11:0:c000::/66"}
     result = plan_from_hostvars(list(hostvars), hostvars)
-    assert {name: host["container_prefix"] for name, host in result["hosts"].items()} == {
+    assert {name: host["address_pools_scope"][0] for name, host in result["hosts"].items()} == {
         "docker1": "2001:db8:ab11:0:c000::/66",
         "docker2": "2001:db8:ab11:0:8000::/66",
     }

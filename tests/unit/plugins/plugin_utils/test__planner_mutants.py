@@ -108,7 +108,7 @@ def routed_plan(site: dict, current: dict | None = None) -> dict:
 
 
 def container_prefixes(result: dict) -> dict:
-    return {name: host["container_prefix"] for name, host in result["hosts"].items()}
+    return {name: host["address_pools_scope"][0] for name, host in result["hosts"].items()}
 
 
 def test_routed_keeps_an_earlier_prefix_of_any_length_while_the_length_is_unset():
@@ -357,7 +357,7 @@ def renumber_line(host: str, prefix: str, why: str, new: str) -> str:
 def test_a_host_after_one_without_an_earlier_prefix_keeps_its_own():
     hostvars = earlier_site(None, "2001:db8:ab11:0:4000::/66")
     result = plan_from_hostvars(list(hostvars), hostvars)
-    assert {name: host["container_prefix"] for name, host in result["hosts"].items()} == {
+    assert {name: host["address_pools_scope"][0] for name, host in result["hosts"].items()} == {
         "docker1": "2001:db8:ab11:0:8000::/66",
         "docker2": "2001:db8:ab11:0:4000::/66",
     }
@@ -837,4 +837,6 @@ def test_containers_are_masqueraded_outside_the_site_by_default_in_routed_mode_o
     if mode == "routed":
         site.update(dockernet_site_container_pool="2001:db8:cd00::/56")
     hostvars = earlier_site(None, None, **site)
-    assert plan_from_hostvars(list(hostvars), hostvars)["masquerade_outside"] is masquerade
+    result = plan_from_hostvars(list(hostvars), hostvars)
+    assert (result["nat_exempt_destinations"] == result["site_sources"]) is masquerade
+    assert bool(result["nat_exempt_destinations"]) is masquerade
