@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dockernet.ipv6.plugins.filter.reachability_matrix import reachability_matrix
+from ansible_collections.dockernet.ipv6.plugins.filter.reachability_matrix import FilterModule, reachability_matrix
 
 HOSTS = ["docker1", "docker2"]
 D1 = {"bridge": "2001:db8:ab11:0:8000::2", "ipv6_bridge": "2001:db8:ab11:0:4000::2"}
@@ -159,16 +159,106 @@ def test_long_host_names_widen_the_columns():
     ]
 
 
+def test_a_probe_that_was_skipped_or_never_ran_is_not_probed():
+    hosts = ["docker1", "docker2", "docker3"]
+    reports = {
+        # docker1's probe of docker2 was skipped, and it has no result at all for docker3
+        "docker1": {
+            "addresses": {"bridge": D1["bridge"]},
+            "results": [{"item": ["bridge", "docker2"], "skipped": True}],
+        },
+        "docker2": {
+            "addresses": {"bridge": D2["bridge"]},
+            "results": [reply("bridge", "docker1", D2["bridge"]), reply("bridge", "docker3", D2["bridge"])],
+        },
+        "docker3": {
+            "addresses": {"bridge": "2001:db8:ab11:0:a000::2"},
+            "results": [
+                reply("bridge", "docker1", "2001:db8:ab11:0:a000::2"),
+                reply("bridge", "docker2", "2001:db8:ab11:0:a000::2"),
+            ],
+        },
+    }
+    matrix = reachability_matrix(reports, hosts)
+    assert matrix["gaps"] == [
+        "docker1 -> docker2 on bridge: FAIL (not probed)",
+        "docker1 -> docker3 on bridge: FAIL (not probed)",
+    ]
+    assert matrix["cells"]["bridge"]["docker1"] == {"docker2": "FAIL", "docker3": "FAIL"}
+
+
+def test_a_silent_host_listed_first_does_not_hide_the_others():
+    hosts = ["docker0", "docker1", "docker2"]
+    reports = {
+        "docker1": {"addresses": {"bridge": D1["bridge"]}, "results": [reply("bridge", "docker2", D1["bridge"])]},
+        "docker2": {"addresses": {"bridge": D2["bridge"]}, "results": [reply("bridge", "docker1", D2["bridge"])]},
+    }
+    matrix = reachability_matrix(reports, hosts)
+    assert matrix["networks"] == ["bridge"]
+    assert matrix["lines"] == [
+        "network bridge",
+        "from \\ to docker0   docker1   docker2",
+        "docker0   -         FAIL      FAIL",
+        "docker1   FAIL      -         ok",
+        "docker2   FAIL      ok        -",
+    ]
+    assert matrix["gaps"] == [
+        "docker0 -> docker1 on bridge: FAIL (docker0 reported no probes)",
+        "docker0 -> docker2 on bridge: FAIL (docker0 reported no probes)",
+        "docker1 -> docker0 on bridge: FAIL (docker0 reported no probes)",
+        "docker2 -> docker0 on bridge: FAIL (docker0 reported no probes)",
+    ]
+
+
+def test_the_filter_is_registered_under_its_name():
+    assert FilterModule().filters() == {"reachability_matrix": reachability_matrix}
+
+
 @pytest.mark.parametrize(
-    "reports, hosts",
+    "reports, hosts, message",
     [
-        (["docker1"], HOSTS),
-        ({"docker1": {"addresses": {}}}, "docker1"),
-        ({"docker1": {"addresses": ["bridge"]}}, HOSTS),
-        ({"docker1": {"addresses": {}, "results": "bridge docker2"}}, HOSTS),
-        ({"docker1": {"addresses": {}, "results": [{"item": "bridge"}]}}, HOSTS),
+        (["docker1"], HOSTS, "the input must map each host to the report of its probes"),
+        ({"docker1": {"addresses": {}}}, "docker1", "the argument must be the list of hosts, in table order"),
+        ({"docker1": {"addresses": {}}}, None, "the argument must be the list of hosts, in table order"),
+        (
+            {"docker1": {"addresses": ["bridge"]}},
+            HOSTS,
+            "docker1: addresses and problems must map network names to text",
+        ),
+        (
+            {"docker1": {"addresses": {}, "problems": ["bridge"]}},
+            HOSTS,
+            "docker1: addresses and problems must map network names to text",
+        ),
+        (
+            {"docker1": {"addresses": {}, "results": "bridge docker2"}},
+            HOSTS,
+            "docker1: results must be a list of probe results",
+        ),
+        ({"docker1": {"addresses": {}, "results": 3}}, HOSTS, "docker1: results must be a list of probe results"),
+        (
+            {"docker1": {"addresses": {}, "results": [{"item": "bridge"}]}},
+            HOSTS,
+            "docker1: each probe result needs an item [network, target host], got 'bridge'",
+        ),
+        (
+            {"docker1": {"addresses": {}, "results": [{"item": ["bridge", "docker2", "docker3"]}]}},
+            HOSTS,
+            "docker1: each probe result needs an item [network, target host], got ['bridge', 'docker2', 'docker3']",
+        ),
+        (
+            {"docker1": {"addresses": {}, "results": [{"stdout": "peer=[2001:db8::1]"}]}},
+            HOSTS,
+            "docker1: each probe result needs an item [network, target host], got None",
+        ),
+        (
+            {"docker1": {"addresses": {}, "results": ["bridge docker2"]}},
+            HOSTS,
+            "docker1: each probe result needs an item [network, target host], got None",
+        ),
     ],
 )
-def test_bad_input(reports, hosts):
-    with pytest.raises(AnsibleFilterError):
+def test_bad_input_is_refused_with_what_is_wrong(reports, hosts, message):
+    with pytest.raises(AnsibleFilterError) as error:
         reachability_matrix(reports, hosts)
+    assert str(error.value) == "reachability_matrix: " + message

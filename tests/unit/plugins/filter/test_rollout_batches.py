@@ -32,7 +32,15 @@ def test_filter_turns_problems_into_a_filter_error():
     assert str(caught.value).startswith("docker1: dockernet_serial: -2 is negative")
 
 
-@pytest.mark.parametrize("hostvars, names", [([], ["docker1"]), ({}, "docker1")])
-def test_filter_refuses_wrong_arguments(hostvars, names):
-    with pytest.raises(AnsibleFilterError):
+@pytest.mark.parametrize(
+    "hostvars, names, message",
+    [
+        ([], ["docker1"], "the input must be hostvars (a mapping of host names), not list"),
+        ({}, "docker1", "the argument must be the list of hosts, for example groups['docker_hosts'], not str"),
+        ({}, None, "the argument must be the list of hosts, for example groups['docker_hosts'], not NoneType"),
+    ],
+)
+def test_filter_refuses_wrong_arguments(hostvars, names, message):
+    with pytest.raises(AnsibleFilterError) as caught:
         rollout_batches()(hostvars, names)
+    assert str(caught.value) == "rollout_batches: " + message

@@ -46,11 +46,16 @@ def test_filter_reports_every_problem_one_per_line():
 
 
 @pytest.mark.parametrize(
-    ("hostvars", "host_names", "fragment"), [(["docker1"], ["docker1"], "hostvars"), ({}, "docker1", "list of hosts")]
+    ("hostvars", "host_names", "message"),
+    [
+        (["docker1"], ["docker1"], "the input must be hostvars (a mapping of host names), not list"),
+        ({}, "docker1", "the argument must be the list of hosts to plan, for example groups['docker_hosts'], not str"),
+    ],
 )
-def test_filter_rejects_wrong_arguments(hostvars, host_names, fragment):
-    with pytest.raises(AnsibleFilterError, match=fragment):
+def test_filter_rejects_wrong_arguments(hostvars, host_names, message):
+    with pytest.raises(AnsibleFilterError) as caught:
         site_plan()(hostvars, host_names)
+    assert str(caught.value) == "site_plan: " + message
 
 
 def test_filter_explains_missing_netaddr(monkeypatch):

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
+import time
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._batch_check import (
     comes_back,
@@ -70,3 +73,59 @@ def test_tcp_connect_tells_accepted_from_refused():
     finally:
         listener.close()
     assert "refused" in tcp_connect("::1", port, timeout=2).lower()
+
+
+def test_a_container_without_a_name_is_called_by_its_short_id():
+    long_id = "0123456789abcdef" * 4
+    inspects = [
+        {"Id": long_id, "State": {"Status": "running"}, "HostConfig": {"RestartPolicy": {"Name": "always"}}},
+        {"State": {"Status": "running"}, "HostConfig": {"RestartPolicy": {"Name": "always"}}},
+        container("c3", "Xvfb", "running", "unless-stopped"),
+    ]
+    assert expected_containers(inspects) == [
+        {"id": long_id, "name": "0123456789ab", "restart_policy": "always"},
+        {"id": "", "name": "?", "restart_policy": "always"},
+        {"id": "c3", "name": "Xvfb", "restart_policy": "unless-stopped"},
+    ]
+
+
+def test_not_back_fills_in_what_an_expected_entry_or_a_container_lacks():
+    expected = [{"id": "a1"}, {"id": "b2", "name": "web", "restart_policy": "always"}]
+    assert not_back(expected, {"b2": {"Id": "b2"}}) == [
+        "? (restart policy ?): removed",
+        "web (restart policy always): unknown",
+    ]
+
+
+def test_tcp_connect_quotes_the_error_of_a_refused_connection():
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    listener.bind(("::1", 0))
+    port = listener.getsockname()[1]
+    listener.close()
+    assert tcp_connect("::1", port, timeout=2) == str(
+        ConnectionRefusedError(errno.ECONNREFUSED, os.strerror(errno.ECONNREFUSED))
+    )
+
+
+def test_tcp_connect_gives_up_after_its_timeout():
+    # A listener whose accept queue is full (backlog 0, one connection never accepted) drops further SYNs: the
+    # connection neither succeeds nor is refused, only the timeout ends the wait.
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    listener.bind(("::1", 0))
+    listener.listen(0)
+    filler = socket.create_connection(listener.getsockname()[:2], timeout=2)
+    try:
+        started = time.monotonic()
+        assert tcp_connect("::1", listener.getsockname()[1], timeout=0.3) == "timed out"
+        assert time.monotonic() - started < 5
+    finally:
+        filler.close()
+        listener.close()
+
+
+def test_tcp_connect_names_an_error_without_text_by_its_type(monkeypatch):
+    def fail(address, timeout):
+        raise OSError()
+
+    monkeypatch.setattr(socket, "create_connection", fail)
+    assert tcp_connect("::1", 7777, timeout=2) == "OSError"

@@ -93,6 +93,44 @@ def test_values_that_would_reach_a_rule_are_checked(key, value, message):
     assert str(caught.value).startswith(message)
 
 
+def test_a_configuration_with_only_the_interface_takes_the_defaults():
+    assert parse_config({"interface": "eth0"}) == {
+        "interface": "eth0",
+        "sources": [],
+        "destinations": [],
+        "internal_prefixes": [],
+        "nat_exempt_destinations": [],
+        "raw_table_accept": False,
+        "forward_policy": "drop",
+    }
+
+
+def test_the_checked_configuration_keeps_every_value():
+    config = dict(BOOK, nat_exempt_destinations=["2001:db8:cd00::/63"], forward_policy="keep")
+    assert parse_config(config) == config
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (["eth0"], "the configuration must be a JSON object"),
+        (
+            dict(BOOK, nat_exempt_destinations=["2001:db8:cd00::1/63"]),
+            "nat_exempt_destinations: '2001:db8:cd00::1/63' is not an IPv6 prefix "
+            "(2001:db8:cd00::1/63 has host bits set)",
+        ),
+        (
+            dict(BOOK, nat_exempt_destinations=None),
+            "nat_exempt_destinations: expected a list of IPv6 prefixes, got None",
+        ),
+    ],
+)
+def test_a_wrong_configuration_is_refused_with_the_whole_message(config, message):
+    with pytest.raises(FirewallConfigError) as caught:
+        parse_config(config)
+    assert str(caught.value) == message
+
+
 def test_internal_subnets_from_the_engine_network_list():
     assert internal_subnets(NETWORKS_28_5) == ["fd17:e864:e155::/64"]
 
@@ -100,6 +138,16 @@ def test_internal_subnets_from_the_engine_network_list():
 def test_internal_subnets_skip_entries_without_a_usable_subnet():
     odd = [{"Name": "x", "Internal": True, "IPAM": None}, {"Name": "y", "Internal": True, "IPAM": {"Config": [{}]}}]
     assert internal_subnets(NETWORKS_28_5 + odd) == ["fd17:e864:e155::/64"]
+
+
+def test_internal_subnets_are_those_of_internal_networks_only():
+    networks = [
+        None,
+        {"Name": "front", "Internal": False, "IPAM": {"Config": [{"Subnet": "2001:db8:ab11:0:8000::/67"}]}},
+        # an entry without a subnet does not hide the next one; host bits are dropped, not a reason to skip it
+        {"Name": "back", "Internal": True, "IPAM": {"Config": [{"Gateway": "fd00:1::1"}, {"Subnet": "fd00:2::1/64"}]}},
+    ]
+    assert internal_subnets(networks) == ["fd00:2::/64"]
 
 
 # Output of `ip6tables -t nat -S POSTROUTING` recorded on Docker 26.1 after a network was created: the
@@ -140,6 +188,16 @@ def test_a_missing_jump_is_inserted_and_duplicates_removed_from_the_bottom():
     ]
 
 
+def test_a_rule_without_a_target_counts_as_a_position():
+    # `ip6tables -A DOCKER-USER` (a rule that only counts packets) is listed as "-A DOCKER-USER": the jump
+    # below it is second, and deleting it after the insert means deleting rule 3.
+    listing = "-N DOCKER-USER\n-A DOCKER-USER\n-A DOCKER-USER -j DOCKERNET-FORWARD\n"
+    assert jump_commands("filter", "DOCKER-USER", "DOCKERNET-FORWARD", listing) == [
+        ["-t", "filter", "-I", "DOCKER-USER", "1", "-j", "DOCKERNET-FORWARD"],
+        ["-t", "filter", "-D", "DOCKER-USER", "3"],
+    ]
+
+
 def test_a_rule_with_more_matches_is_not_the_jump():
     listing = "-A DOCKER-USER -i eth1 -j DOCKERNET-FORWARD\n"
     assert jump_commands("filter", "DOCKER-USER", "DOCKERNET-FORWARD", listing)[0][2] == "-I"
@@ -149,3 +207,8 @@ def test_forward_policy_read_from_the_listing():
     assert forward_policy("-P FORWARD ACCEPT\n-A FORWARD -j DOCKER-USER\n") == "ACCEPT"
     assert forward_policy("-P FORWARD DROP\n") == "DROP"
     assert forward_policy("") is None
+
+
+def test_forward_policy_is_found_among_the_policies_of_every_chain():
+    # `ip6tables -S` without a chain lists the policies of INPUT, FORWARD and OUTPUT first.
+    assert forward_policy("-P INPUT ACCEPT\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-A FORWARD -j DOCKER-USER\n") == "DROP"
