@@ -30,6 +30,17 @@ attributes:
     support: full
 """
 
+    READ_ONLY = r"""
+options: {}
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+"""
+
     LINUX = r"""
 options: {}
 attributes:

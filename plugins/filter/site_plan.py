@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._filter_args import site_hosts
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
     NetaddrMissingError,
     PlanError,
@@ -19,17 +19,9 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
 
 def site_plan(hostvars: t.Any, host_names: t.Any) -> dict[str, t.Any]:
     """Plan every host in host_names (inventory order) from their variables in hostvars."""
-    if not isinstance(hostvars, Mapping):
-        raise AnsibleFilterError(
-            f"site_plan: the input must be hostvars (a mapping of host names), not {type(hostvars).__name__}"
-        )
-    if isinstance(host_names, (str, bytes)) or not isinstance(host_names, Sequence):
-        raise AnsibleFilterError(
-            "site_plan: the argument must be the list of hosts to plan, for example groups['docker_hosts'], "
-            f"not {type(host_names).__name__}"
-        )
+    names = site_hosts("site_plan", hostvars, host_names, "the list of hosts to plan")
     try:
-        return plan_from_hostvars([str(name) for name in host_names], hostvars)
+        return plan_from_hostvars(names, hostvars)
     except PlanError as error:
         # One line per problem, "<host>: <variable>: <what to do>", so each can be fixed where it is set.
         raise AnsibleFilterError(str(error)) from None

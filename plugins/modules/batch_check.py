@@ -62,13 +62,7 @@ extends_documentation_fragment:
   - dockernet.ipv6.docker
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.LINUX
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - dockernet.ipv6.attributes.READ_ONLY
 notes:
   - Changes nothing on any host; it always reports C(changed=false).
 seealso:

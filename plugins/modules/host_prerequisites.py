@@ -32,13 +32,7 @@ options:
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.LINUX
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - dockernet.ipv6.attributes.READ_ONLY
 notes:
   - Package names are those of Debian and Ubuntu. On other systems RV(packages) is empty and RV(missing) still
     says what is missing.

@@ -533,6 +533,20 @@ def _allocate_ndp(
                 f"an override are skipped{_kept_note(kept)}): set a longer {variable}, or unset it to get the default",
             )
         )
+    return _assigned(hosts, wanting, firsts, prefixlen, kept, refused, issues)
+
+
+def _assigned(
+    hosts: t.Sequence[_Host],
+    wanting: t.Sequence[_Host],
+    firsts: t.Sequence[int],
+    prefixlen: int,
+    kept: t.Mapping[str, t.Any],
+    refused: t.Mapping[str, t.Any],
+    issues: list[PlanIssue],
+) -> dict[str, t.Any]:
+    """The prefixes starting at `firsts` for the hosts wanting one, in order, and those kept from earlier runs;
+    the earlier prefixes refused are reported next to what replaces them."""
     allocated = {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
     _report_refused(hosts, refused, allocated, issues)
     allocated.update(kept)
@@ -586,10 +600,7 @@ def _allocate_routed(
                 f"{VAR_CONTAINER_PREFIX}{_kept_note(kept)}: use a larger pool or a longer {VAR_CONTAINER_PREFIXLEN}",
             )
         )
-    allocated = {host.name: _network_from_int(first, prefixlen) for host, first in zip(wanting, firsts)}
-    _report_refused(hosts, refused, allocated, issues)
-    allocated.update(kept)
-    return allocated
+    return _assigned(hosts, wanting, firsts, prefixlen, kept, refused, issues)
 
 
 def _split_container_prefix(prefix: t.Any) -> tuple[t.Any, t.Any]:
