@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import typing as t
 from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._addresses import parse_address
 
 OK = "ok"
 NAT = "NAT"
@@ -22,11 +23,9 @@ CORNER = "from \\ to"
 _PEER = re.compile(r"^peer=\[?([^\]\s]*)\]?\s*$", re.MULTILINE)
 
 
-def _address(text: t.Any) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(str(text).strip())
-    except ValueError:
-        return None
+def _address(text: t.Any) -> t.Any:
+    """The address in text (either family), or None."""
+    return parse_address(str(text), version=None)[0]
 
 
 def _first_line(text: t.Any) -> str:

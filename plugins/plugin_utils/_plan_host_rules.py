@@ -17,6 +17,11 @@ import typing as t
 from dataclasses import dataclass
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import since
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._addresses import (
+    describe,
+    parse_address,
+    parse_prefix,
+)
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
     LIVE_RESTORE,
     MODE_NDP_PROXY,
@@ -39,12 +44,9 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import
     VAR_SLICE_PREFIXLEN,
     HostInput,
     PlanIssue,
-    _describe,
-    parse_address,
     parse_bool,
     parse_count,
     parse_engine_version,
-    parse_prefix,
 )
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import (
     _Claim,
@@ -65,7 +67,7 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_site_rules im
 try:
     from netaddr import IPNetwork
 except ImportError:
-    pass  # require_netaddr() (_plan_inputs) stops every plan before any of this runs
+    pass  # require_netaddr() (_addresses) stops every plan before any of this runs
 
 # Before Engine 28.0 default-bridge addresses embed the 48-bit MAC, which needs 128 - 48 = 80 free bits.
 MAC_DERIVED_BEFORE = since("random_bridge_addresses")
@@ -112,7 +114,7 @@ def _parse_interface(host: HostInput, issues: list[PlanIssue]) -> str | None:
     if not isinstance(host.lan_interface, str) or not host.lan_interface.strip():
         issues.append(
             PlanIssue(
-                host.name, VAR_LAN_INTERFACE, f"{_describe(host.lan_interface)} is not an interface name like eth0"
+                host.name, VAR_LAN_INTERFACE, f"{describe(host.lan_interface)} is not an interface name like eth0"
             )
         )
         return None
@@ -142,7 +144,7 @@ def _interface_addresses(host: HostInput, issues: list[PlanIssue]) -> dict[str, 
             PlanIssue(
                 host.name,
                 VAR_HOST_ADDRESSES,
-                f"{_describe(gathered)} is not a mapping of interface names to lists of addresses: leave it to the "
+                f"{describe(gathered)} is not a mapping of interface names to lists of addresses: leave it to the "
                 "preflight, which gathers it",
             )
         )
@@ -238,7 +240,7 @@ def _parse_host(index: int, host: HostInput, mode: str | None, lan_prefix: t.Any
             PlanIssue(
                 host.name,
                 VAR_FORWARD_POLICY,
-                f"{_describe(forward_policy)} is not a policy: use 'drop' (forward only what Docker and the site "
+                f"{describe(forward_policy)} is not a policy: use 'drop' (forward only what Docker and the site "
                 "need) or 'keep' (leave the IPv6 FORWARD policy as it is, on hosts that route for other reasons)",
             )
         )
@@ -271,7 +273,7 @@ def _parse_accept_ra(host: HostInput, interface: str | None, issues: list[PlanIs
             PlanIssue(
                 host.name,
                 VAR_RA_INTERFACES,
-                f"{_describe(gathered)} is not a list of interface names: the preflight gathers it, do not set it",
+                f"{describe(gathered)} is not a list of interface names: the preflight gathers it, do not set it",
             )
         )
         return False

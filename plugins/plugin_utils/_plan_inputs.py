@@ -20,14 +20,8 @@ from dataclasses import dataclass, field
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import parse as parse_version
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._addresses import describe, parse_address, parse_prefix
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import ceil_log2
-
-try:
-    from netaddr import AddrFormatError, IPAddress, IPNetwork
-except ImportError:
-    HAS_NETADDR = False
-else:
-    HAS_NETADDR = True
 
 VAR_MODE = "dockernet_site_mode"
 VAR_LAN_PREFIX = "dockernet_site_lan_prefix"
@@ -107,10 +101,6 @@ DEFAULT_CONTAINER_PREFIXLEN = 64
 _TRACKED_SITE_VALUES = 8
 
 
-class NetaddrMissingError(RuntimeError):
-    """The netaddr library is not installed where the planner runs (the controller)."""
-
-
 @dataclass(frozen=True)
 class PlanIssue:
     """One problem with the inventory: which host, which variable, what is wrong and what to do."""
@@ -167,15 +157,6 @@ class SiteInput:
     origin: t.Mapping[str, str] = field(default_factory=dict)
 
 
-def require_netaddr() -> None:
-    """Raise NetaddrMissingError when netaddr cannot be imported."""
-    if not HAS_NETADDR:
-        raise NetaddrMissingError(
-            "the dockernet.ipv6 planner needs the Python library netaddr on the Ansible controller: "
-            "install it in the controller's Python, for example with 'pip install netaddr'"
-        )
-
-
 # ---------------------------------------------------------------------------------------------------
 # Reading the inventory
 # ---------------------------------------------------------------------------------------------------
@@ -186,14 +167,6 @@ def _variable(host_vars: t.Mapping[str, t.Any], name: str) -> t.Any:
     if name in host_vars:
         return host_vars[name]
     return None
-
-
-def _describe(value: t.Any) -> str:
-    if value is None:
-        return "not set"
-    if isinstance(value, str):
-        return f"'{value}'"
-    return repr(value)
 
 
 def _read_site_value(
@@ -231,7 +204,7 @@ def _read_site_value(
                 PlanIssue(
                     name,
                     variable,
-                    f"differs from {holder}'s value ({_describe(value)} here, {_describe(reference)} on {holder}): "
+                    f"differs from {holder}'s value ({describe(value)} here, {describe(reference)} on {holder}): "
                     "a site-wide variable must be the same on every host; set it once for the whole group, in "
                     "group_vars",
                 )
@@ -304,46 +277,6 @@ def read_inputs(
 # ---------------------------------------------------------------------------------------------------
 
 
-def _family(version: int) -> str:
-    return f"IPv{version}"
-
-
-def parse_prefix(value: t.Any, version: int = 6) -> tuple[t.Any, str | None]:
-    """Parse a prefix such as 2001:db8:ab11::/64 (version 6) or 172.31.0.0/24 (version 4)."""
-    example = "2001:db8:ab11::/64" if version == 6 else "172.31.0.0/24"
-    if not isinstance(value, str):
-        return None, f"{_describe(value)} is not an {_family(version)} prefix: write it as text like {example}"
-    text = value.strip()
-    if "/" not in text:
-        return None, f"'{text}' has no prefix length: write it like {example}"
-    try:
-        prefix = IPNetwork(text)
-    except (AddrFormatError, ValueError, TypeError):
-        return None, f"'{text}' is not an {_family(version)} prefix: write it like {example}"
-    if prefix.version != version:
-        return None, f"'{text}' is an {_family(prefix.version)} prefix where an {_family(version)} prefix is needed"
-    if prefix.ip != prefix.network:
-        return None, f"'{text}' has host bits set: the prefix is {prefix.cidr}"
-    return prefix, None
-
-
-def parse_address(value: t.Any, version: int = 6) -> tuple[t.Any, str | None]:
-    """Parse a single address such as 2001:db8:ab11::1 (version 6) or 172.31.0.1 (version 4)."""
-    example = "2001:db8:ab11::1" if version == 6 else "172.31.0.1"
-    if not isinstance(value, str):
-        return None, f"{_describe(value)} is not an {_family(version)} address: write it as text like {example}"
-    text = value.strip()
-    if "/" in text:
-        return None, f"'{text}' is a prefix, not an address: give the address alone, like {example}"
-    try:
-        address = IPAddress(text)
-    except (AddrFormatError, ValueError, TypeError):
-        return None, f"'{text}' is not an {_family(version)} address: write it like {example}"
-    if address.version != version:
-        return None, f"'{text}' is an {_family(address.version)} address where an {_family(version)} address is needed"
-    return address, None
-
-
 def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[int | None, str | None]:
     """Parse a prefix length, an integer (or a string of digits, as templating may give) in [minimum, maximum]."""
     if isinstance(value, bool):
@@ -355,7 +288,7 @@ def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[int | Non
     else:
         number = None
     if number is None:
-        return None, f"{_describe(value)} is not an integer prefix length: write a number such as 66"
+        return None, f"{describe(value)} is not an integer prefix length: write a number such as 66"
     if not minimum <= number <= maximum:
         return None, f"{number} is out of range: it must be between {minimum} and {maximum}"
     return number, None
@@ -366,7 +299,7 @@ def parse_bool(value: t.Any) -> tuple[bool | None, str | None]:
     try:
         return boolean(value, strict=True), None
     except TypeError:
-        return None, f"{_describe(value)} is not a boolean: write true or false"
+        return None, f"{describe(value)} is not a boolean: write true or false"
 
 
 def parse_count(value: t.Any, maximum: int, unit: str) -> tuple[int | None, str | None]:
@@ -376,7 +309,7 @@ def parse_count(value: t.Any, maximum: int, unit: str) -> tuple[int | None, str 
     elif isinstance(value, str) and value.strip().isdigit():
         number = int(value.strip())
     else:
-        return None, f"{_describe(value)} is not a whole number of {unit}: write 0 or more"
+        return None, f"{describe(value)} is not a whole number of {unit}: write 0 or more"
     if number > maximum:
         return None, f"{number} is out of range: it must be between 0 and {maximum} {unit}"
     return number, None
@@ -387,7 +320,7 @@ def parse_engine_version(value: t.Any) -> tuple[tuple[int, int] | None, str | No
     version = parse_version(value)
     if version is None:
         return None, (
-            f"{_describe(value)} is not a Docker Engine version: it must look like '28.5.2' "
+            f"{describe(value)} is not a Docker Engine version: it must look like '28.5.2' "
             "(the preflight gathers it with 'docker version')"
         )
     return version[:2], None

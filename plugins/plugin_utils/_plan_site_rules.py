@@ -18,6 +18,11 @@ import re
 import typing as t
 from dataclasses import dataclass
 
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._addresses import (
+    describe,
+    parse_address,
+    parse_prefix,
+)
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
     DEFAULT_CONTAINER_PREFIXLEN,
     MODE_NDP_PROXY,
@@ -36,10 +41,7 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import
     VAR_SLICE_PREFIXLEN,
     PlanIssue,
     SiteInput,
-    _describe,
     _unknown_name,
-    parse_address,
-    parse_prefix,
     parse_prefixlen,
 )
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import (
@@ -51,7 +53,7 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals imp
 try:
     from netaddr import IPNetwork
 except ImportError:
-    pass  # require_netaddr() (_plan_inputs) stops every plan before any of this runs
+    pass  # require_netaddr() (_addresses) stops every plan before any of this runs
 
 NETWORK_KEYS = ("name", "ipv6_prefix", "slice_prefixlen", "ipv4_subnet", "ipv4_gateway", "internal", "driver_options")
 
@@ -174,9 +176,7 @@ def _parse_mode(site: SiteInput, origin: t.Callable[[str], str], issues: list[Pl
     mode = MODE_NDP_PROXY if site.mode is None else site.mode
     if mode in MODES:
         return t.cast(str, mode)
-    issues.append(
-        PlanIssue(origin(VAR_MODE), VAR_MODE, f"{_describe(mode)} is not a mode: use 'ndp_proxy' or 'routed'")
-    )
+    issues.append(PlanIssue(origin(VAR_MODE), VAR_MODE, f"{describe(mode)} is not a mode: use 'ndp_proxy' or 'routed'"))
     return None
 
 
@@ -228,7 +228,7 @@ def _parse_gateways(site: SiteInput, origin: t.Callable[[str], str], issues: lis
     host = origin(VAR_GATEWAYS)
     if isinstance(site.gateways, (str, bytes)) or not isinstance(site.gateways, t.Sequence):
         issues.append(
-            PlanIssue(host, VAR_GATEWAYS, f"{_describe(site.gateways)} is not a list: give a list of IPv6 addresses")
+            PlanIssue(host, VAR_GATEWAYS, f"{describe(site.gateways)} is not a list: give a list of IPv6 addresses")
         )
         return []
     gateways = []
@@ -323,7 +323,7 @@ def _parse_allowed_sources(site: SiteInput, origin: t.Callable[[str], str], issu
             PlanIssue(
                 host,
                 VAR_ALLOWED_SOURCES,
-                f"{_describe(site.allowed_sources)} is not a list: give a list of IPv6 prefixes",
+                f"{describe(site.allowed_sources)} is not a list: give a list of IPv6 prefixes",
             )
         )
         return []
@@ -350,7 +350,7 @@ def _parse_renumber(site: SiteInput, origin: t.Callable[[str], str], issues: lis
     if site.renumber is None or isinstance(site.renumber, bool):
         return bool(site.renumber)
     issues.append(
-        PlanIssue(origin(VAR_RENUMBER), VAR_RENUMBER, f"{_describe(site.renumber)} is not a boolean: use true or false")
+        PlanIssue(origin(VAR_RENUMBER), VAR_RENUMBER, f"{describe(site.renumber)} is not a boolean: use true or false")
     )
     return False
 
@@ -372,7 +372,7 @@ def _parse_masquerade_outside(
         PlanIssue(
             origin(VAR_MASQUERADE_OUTSIDE),
             VAR_MASQUERADE_OUTSIDE,
-            f"{_describe(site.masquerade_outside)} is not a boolean: use true or false",
+            f"{describe(site.masquerade_outside)} is not a boolean: use true or false",
         )
     )
     return mode == MODE_ROUTED
@@ -408,7 +408,7 @@ def _parse_network_ipv4(
 
 def _network_name_problem(name: t.Any) -> str | None:
     if not isinstance(name, str) or not name:
-        return f"{_describe(name)} is not a network name: give a string"
+        return f"{describe(name)} is not a network name: give a string"
     if name in ENGINE_NETWORK_NAMES:
         return (
             f"'{name}' is reserved by the engine ({', '.join(ENGINE_NETWORK_NAMES[:3])} are its own networks, "
@@ -443,7 +443,7 @@ def _network_slice_problem(prefix: t.Any, slice_prefixlen: int, host_count: int)
 def _parse_network(index: int, entry: t.Any, host_count: int, host: str, issues: list[PlanIssue]) -> _Network | None:
     where = f"{VAR_NETWORKS}[{index}]"
     if not isinstance(entry, t.Mapping):
-        issues.append(PlanIssue(host, where, f"{_describe(entry)} is not a mapping: give name, ipv6_prefix, ..."))
+        issues.append(PlanIssue(host, where, f"{describe(entry)} is not a mapping: give name, ipv6_prefix, ..."))
         return None
     count = len(issues)
     listed = f"the keys are {', '.join(NETWORK_KEYS)}"
@@ -482,15 +482,13 @@ def _parse_network(index: int, entry: t.Any, host_count: int, host: str, issues:
     ipv4_subnet, ipv4_gateway = _parse_network_ipv4(entry, where, host, issues)
     internal = entry.get("internal", False)
     if not isinstance(internal, bool):
-        issues.append(
-            PlanIssue(host, f"{where}.internal", f"{_describe(internal)} is not a boolean: use true or false")
-        )
+        issues.append(PlanIssue(host, f"{where}.internal", f"{describe(internal)} is not a boolean: use true or false"))
     driver_options = entry.get("driver_options")
     if driver_options is None:
         driver_options = {}
     if not isinstance(driver_options, t.Mapping):
         issues.append(
-            PlanIssue(host, f"{where}.driver_options", f"{_describe(driver_options)} is not a mapping of option: value")
+            PlanIssue(host, f"{where}.driver_options", f"{describe(driver_options)} is not a mapping of option: value")
         )
     if len(issues) > count:
         return None
@@ -514,7 +512,7 @@ def _parse_networks(
         return []
     host = origin(VAR_NETWORKS)
     if isinstance(site.networks, (str, bytes)) or not isinstance(site.networks, t.Sequence):
-        issues.append(PlanIssue(host, VAR_NETWORKS, f"{_describe(site.networks)} is not a list of networks"))
+        issues.append(PlanIssue(host, VAR_NETWORKS, f"{describe(site.networks)} is not a list of networks"))
         return []
     networks = []
     # Keyed by the name in lower case: names that differ only in case are two networks to the engine, but a

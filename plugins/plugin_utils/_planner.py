@@ -24,6 +24,10 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import since
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils._addresses import (
+    NetaddrMissingError,
+    require_netaddr,
+)
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_host_rules import (
     _allocate_ndp,
     _allocate_routed,
@@ -44,12 +48,10 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import
     MODE_NDP_PROXY,
     MODE_ROUTED,
     HostInput,
-    NetaddrMissingError,
     PlanError,
     PlanIssue,
     SiteInput,
     read_inputs,
-    require_netaddr,
 )
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_site_rules import (
     ParsedSite,
@@ -68,7 +70,7 @@ from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_site_rules im
 try:
     from netaddr import IPNetwork, cidr_merge
 except ImportError:
-    pass  # require_netaddr() (_plan_inputs) stops every plan before any of this runs
+    pass  # require_netaddr() (_addresses) stops every plan before any of this runs
 
 # What the filter and the tests use; the rest of the planner is in the modules it imports.
 __all__ = [

@@ -7,7 +7,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dockernet.ipv6.plugins.filter.site_plan import FilterModule
-from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_inputs
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _addresses
 
 SITE = {"dockernet_site_lan_prefix": "2001:db8:ab11::/64"}
 
@@ -59,6 +59,6 @@ def test_filter_rejects_wrong_arguments(hostvars, host_names, message):
 
 
 def test_filter_explains_missing_netaddr(monkeypatch):
-    monkeypatch.setattr(_plan_inputs, "HAS_NETADDR", False)
+    monkeypatch.setattr(_addresses, "HAS_NETADDR", False)
     with pytest.raises(AnsibleFilterError, match="pip install netaddr"):
         site_plan()(book_hostvars(), ["docker1", "docker2"])

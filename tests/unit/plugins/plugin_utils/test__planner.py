@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork
 
-from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_inputs, _plan_site_rules
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _addresses, _plan_inputs, _plan_site_rules
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_intervals import allocate_slices
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._planner import (
     HostInput,
@@ -1200,7 +1200,7 @@ def test_error_no_hosts():
 
 
 def test_error_netaddr_missing(monkeypatch):
-    monkeypatch.setattr(_plan_inputs, "HAS_NETADDR", False)
+    monkeypatch.setattr(_addresses, "HAS_NETADDR", False)
     with pytest.raises(NetaddrMissingError, match="netaddr"):
         plan(make_hostvars(2))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _plan_inputs
+from ansible_collections.dockernet.ipv6.plugins.plugin_utils import _addresses
 from ansible_collections.dockernet.ipv6.plugins.plugin_utils._plan_inputs import (
     SITE_VARIABLES,
     parse_address,
@@ -59,7 +59,7 @@ def read_issues(hostvars: dict) -> list[str]:
 
 
 def test_a_missing_netaddr_says_what_to_install_and_where(monkeypatch):
-    monkeypatch.setattr(_plan_inputs, "HAS_NETADDR", False)
+    monkeypatch.setattr(_addresses, "HAS_NETADDR", False)
     with pytest.raises(NetaddrMissingError) as caught:
         require_netaddr()
     assert str(caught.value) == (
