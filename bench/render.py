@@ -44,7 +44,7 @@ class MarkerError(Exception):
 
 # ------------------------------------------------------------------------------------------------ figures
 def stats(values):
-    """Median, min, max and count of the values that are not None (the same summary as bench/run.py's)."""
+    """Median, min, max and count of the values that are not None (bench/run.py keeps its results this way)."""
     values = [v for v in values if v is not None]
     if not values:
         return None
@@ -214,22 +214,23 @@ def render_summary(data):
     return ["| figure | measured (median) | target | |", "|---|---|---|---|"] + rows
 
 
+# The timings the ndp section keeps per repetition (bench/run.py), each summarised by stats().
+NDP_TIMINGS = (
+    "converge_wall",
+    "converge_task",
+    "noop_task",
+    "noop2_task",
+    "replace_task",
+    "floor_task",
+    "ip_add",
+    "ip_replace",
+    "loop_wall",
+    "loop_task",
+)
+
+
 def render_ndp(d):
-    s = {
-        k: stats(d[k])
-        for k in (
-            "converge_wall",
-            "converge_task",
-            "noop_task",
-            "noop2_task",
-            "replace_task",
-            "floor_task",
-            "ip_add",
-            "ip_replace",
-            "loop_wall",
-            "loop_task",
-        )
-    }
+    s = {k: stats(d[k]) for k in NDP_TIMINGS}
     scale = d["entries"] / d["loop_items"]
     loop_wall_x = [w - t + t * scale for w, t in zip(d["loop_wall"], d["loop_task"])]
     conv_wall = statistics.median(d["converge_wall"])

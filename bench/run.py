@@ -33,8 +33,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools" / "lab"))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1] / "tools" / "lab")]
 import labkit  # noqa: E402  (tools/lab/labkit.py: the lab's constants and harness)
+import render  # noqa: E402  (bench/render.py: the document, and the summary of repeated figures)
+from render import stats  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -55,19 +57,6 @@ def log(msg: str) -> None:
 def run(argv, *, env=None, input=None, check=True, timeout=None) -> subprocess.CompletedProcess:
     """argv with `env` on top of this process's environment; fails unless check=False (labkit.run)."""
     return labkit.run(argv, env=dict(os.environ, **(env or {})), input=input, check=check, timeout=timeout)
-
-
-def stats(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return None
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "n": len(values),
-        "values": values,
-    }
 
 
 # ------------------------------------------------------------------------------------------------ lab
@@ -301,20 +290,9 @@ def section_sync(args) -> dict:
         for i in range(args.containers):
             name = f"bench-sync-{i}"
             t0 = time.perf_counter()
+            # Not lab.start: its `docker rm` would be timed too.
             lab.exec(
-                1,
-                [
-                    "docker",
-                    "run",
-                    "-d",
-                    "--name",
-                    name,
-                    "--network",
-                    "bridge",
-                    "dockernet/busybox:latest",
-                    "sleep",
-                    "3600",
-                ],
+                1, ["docker", "run", "-d", "--name", name, "--network", "bridge", labkit.BUSYBOX_IMAGE, "sleep", "1h"]
             )
             t1 = time.perf_counter()
             names.append(name)
@@ -417,20 +395,7 @@ def section_ndp(args) -> dict:
         "interface": f"veth {NDP_IF} inside docker1",
         "variant": args.conn,
     }
-    keys = (
-        "converge_wall",
-        "converge_task",
-        "noop_task",
-        "noop2_task",
-        "replace_task",
-        "floor_task",
-        "ip_add",
-        "ip_replace",
-        "loop_wall",
-        "loop_task",
-        "loop_check",
-    )
-    for k in keys:
+    for k in (*render.NDP_TIMINGS, "loop_check"):
         res[k] = []
     for rep in range(args.reps):
         # A: the module
@@ -829,7 +794,6 @@ RUNNERS = {
 
 
 def main() -> int:
-    import render  # bench/render.py; not at the top: the planner's probe loads this file without bench/ on its path
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))

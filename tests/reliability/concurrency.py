@@ -15,11 +15,9 @@ Every subprocess gets an argv list; nothing goes through a shell.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -279,33 +277,13 @@ def concurrency(lab: rel.Lab, res: rel.Results, inv: Path, cases=CASES) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lab", default="rellock", help="lab instance name (must start with rel)")
-    ap.add_argument("--engine", default="trixie", choices=rel.ENGINES)
-    ap.add_argument("--keep-lab", action="store_true", help="leave the lab up")
-    ap.add_argument("--reuse-lab", action="store_true", help="run on the lab of that name that is up already")
+    ap = rel.standalone_options(__doc__, "rellock", reuse="run on the lab of that name that is up already")
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated: " + ",".join(CASES))
-    a = ap.parse_args(argv)
-    if not a.lab.startswith("rel"):
-        ap.error("--lab must start with rel")
+    a = rel.standalone_args(ap, argv)
     res = rel.Results()
-    lab = rel.Lab(a.lab, a.engine)
-    inv = None
-    try:
-        if a.reuse_lab:
-            lab.inventory = yaml.safe_load(lab.inventory_path().read_text())
-            lab.wait_engines()
-        else:
-            lab.fresh()
-        inv = lab.make_inventory()
+    with rel.standalone_lab(a) as (lab, inv):
         concurrency(lab, res, inv, [c for c in a.cases.split(",") if c])
-    finally:
-        if inv:
-            shutil.rmtree(inv, ignore_errors=True)
-        if not a.keep_lab:
-            lab.down()
-    print(json.dumps(res.rows, indent=1))
-    return 0 if res.rows and all(r["passed"] for r in res.rows) else 1
+    return rel.report(res)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Every subprocess gets an argv list; nothing goes through a shell.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -79,11 +78,7 @@ def live_restore_host(lab: rel.Lab) -> str:
     lab.hx("docker3", ["sh", "-c", 'printf \'{"live-restore": true}\\n\' > /etc/docker/daemon.json'], check=True)
     lab.hx("docker3", ["systemctl", "restart", "docker"], check=True)
     lab.wait_engines(["docker3"])
-    lab.hx(
-        "docker3",
-        ["docker", "run", "-d", "--name", LIVE, "--restart", "unless-stopped", rel.BUSYBOX, "sleep", "1000000"],
-        check=True,
-    )
+    lab.start("docker3", LIVE, "--restart", "unless-stopped")
     return lab.hx("docker3", ["docker", "info", "--format", "{{.LiveRestoreEnabled}}"]).stdout.strip()
 
 
@@ -133,30 +128,11 @@ def start_peers(lab: rel.Lab, hosts) -> dict:
     for host in hosts:
         for network in NETWORKS:
             name = f"{PEER}-{network.replace('_', '-')}"
-            lab.hx(host, ["docker", "rm", "-f", name])
-            lab.hx(
+            lab.start(
                 host,
-                [
-                    "docker",
-                    "run",
-                    "-d",
-                    "--name",
-                    name,
-                    "--network",
-                    network,
-                    "--restart",
-                    "unless-stopped",
-                    "--workdir",
-                    "/www",
-                    rel.BUSYBOX,
-                    "httpd",
-                    "-f",
-                    "-p",
-                    rel.PEER_PORT,
-                    "-h",
-                    "/www",
-                ],
-                check=True,
+                name,
+                *("--network", network, "--restart", "unless-stopped", "--workdir", "/www"),
+                command=rel.PEER_HTTPD,
             )
             rel.peer_cgi(lab, host, name)
             found[(host, network)] = state(lab, host, name)
@@ -283,18 +259,7 @@ def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fal
         lab.hx("docker3", ["systemctl", "restart", "docker"], check=True)
         lab.wait_engines(["docker3"])
     except Exception as exc:  # noqa: BLE001 - a harness error fails the family, with its reason
-        res.rows.append(
-            dict(
-                family="growth",
-                engine=engine,
-                case="lab",
-                done="bring a 3-host lab up and run",
-                expected="no harness error",
-                observed=f"ERROR: {exc}",
-                passed=False,
-                seconds=0,
-            )
-        )
+        res.harness_error("growth", engine, "bring a 3-host lab up and run", exc)
     finally:
         for d in (inv2, inv3):
             if d:
@@ -304,17 +269,10 @@ def growth_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fal
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lab", default="relgrow", help="lab instance name (must start with rel)")
-    ap.add_argument("--engine", default="trixie", choices=rel.ENGINES)
-    ap.add_argument("--keep-lab", action="store_true", help="leave the lab up")
-    a = ap.parse_args(argv)
-    if not a.lab.startswith("rel"):
-        ap.error("--lab must start with rel")
+    a = rel.standalone_args(rel.standalone_options(__doc__, "relgrow"), argv)
     res = rel.Results()
     growth_family(res, a.lab, a.engine, keep=a.keep_lab)
-    print(json.dumps(res.rows, indent=1))
-    return 0 if all(r["passed"] for r in res.rows) else 1
+    return rel.report(res)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import time
 from pathlib import Path
 
+import run
 import yaml
-from run import BUSYBOX, CONVERGE, REPO, CaseFailed, Lab, Results, expect, labkit, log, playbook, seed, seeds_present
+from run import CONVERGE, REPO, CaseFailed, Lab, Results, expect, labkit, log, playbook, seed, seeds_present
 
 REMOVE = REPO / "playbooks" / "remove.yml"
 SYSCTLS = (
@@ -251,8 +253,7 @@ def host_removed(lab: Lab, res: Results, inv: Path):
         pr = playbook(inv, CONVERGE)
         expect(pr.rc == 0, f"converge.yml rc {pr.rc}: {pr.failed}")
         for h in lab.names:
-            lab.hx(h, ["docker", "rm", "-f", LC_CTR])
-            lab.hx(h, ["docker", "run", "-d", "--name", LC_CTR, BUSYBOX, "sleep", "1d"], check=True)
+            lab.start(h, LC_CTR)
         addr = {h: lab.ip6(h, LC_CTR) for h in lab.names}
         state["addr"] = addr
         expect(_ping(lab, "docker2", addr["docker1"]), f"docker2 cannot reach docker1's {addr['docker1']} at all")
@@ -384,44 +385,22 @@ def lifecycle(lab: Lab, res: Results):
         shutil.rmtree(inv, ignore_errors=True)
     except CaseFailed:
         raise
-    except Exception as exc:  # noqa: BLE001 - a harness error fails the family with its reason
-        res.rows.append(
-            dict(
-                family="lifecycle",
-                engine=lab.engine,
-                case="harness",
-                done="lab and runs",
-                expected="no harness error",
-                observed=f"ERROR: {exc}",
-                passed=False,
-                seconds=0,
-            )
-        )
+    except Exception as exc:  # noqa: BLE001 - a harness error fails the family, with its reason
+        res.harness_error("lifecycle", lab.engine, "lab and runs", exc)
+
+
+def main(argv=None) -> int:
+    ap = run.standalone_options(__doc__, "rel", reuse="use the running lab as it is (no fresh lab)")
+    ap.add_argument("--part", choices=["remove", "host-removed", "both"], default="both")
+    a = run.standalone_args(ap, argv)
+    res = Results()
+    if a.part == "both":
+        lifecycle(Lab(a.lab, a.engine), res)
+    else:
+        with run.standalone_lab(a) as (lab, inv):
+            (removal if a.part == "remove" else host_removed)(lab, res, inv)
+    return run.report(res)
 
 
 if __name__ == "__main__":
-    import argparse
-    import sys
-
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--lab", default="rel")
-    ap.add_argument("--engine", default="trixie")
-    ap.add_argument("--part", choices=["remove", "host-removed", "both"], default="both")
-    ap.add_argument("--reuse", action="store_true", help="use the running lab as it is (no fresh lab)")
-    a = ap.parse_args()
-    if not a.lab.startswith("rel"):
-        ap.error("--lab must start with rel")
-    lab_ = Lab(a.lab, a.engine)
-    res_ = Results()
-    if a.part == "both":
-        lifecycle(lab_, res_)
-    else:
-        if a.reuse:
-            lab_.inventory = yaml.safe_load(lab_.inventory_path().read_text())
-        else:
-            lab_.fresh()
-        inv_ = lab_.make_inventory()
-        (removal if a.part == "remove" else host_removed)(lab_, res_, inv_)
-    failed = [r for r in res_.rows if not r["passed"]]
-    log(f"{len(res_.rows) - len(failed)}/{len(res_.rows)} lifecycle cases passed")
-    sys.exit(1 if failed else 0)
+    sys.exit(main())

@@ -25,14 +25,11 @@ Every subprocess gets an argv list; nothing goes through a shell.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import sys
 import time
 
 import run as rel  # tests/reliability/run.py: the lab, playbook runs and results
-import yaml
 
 LAN = "eth0"
 WEB, CLIENT = rel.WEB, "rel-client"
@@ -300,8 +297,7 @@ def routes_link_faults(lab: rel.Lab, res: rel.Results):
 def start_workloads(lab: rel.Lab):
     """rel-web (restart policy) on docker1 and rel-client on docker2, as run.py's security and faults leave them."""
     rel.start_web(lab)
-    lab.hx("docker2", ["docker", "rm", "-f", CLIENT])
-    lab.hx("docker2", ["docker", "run", "-d", "--name", CLIENT, rel.BUSYBOX, "sleep", "1d"], check=True)
+    lab.start("docker2", CLIENT)
     web = lab.ip6("docker1", WEB)
     deadline = time.time() + 30
     while not pings(lab, web):
@@ -310,27 +306,12 @@ def start_workloads(lab: rel.Lab):
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lab", default="rellink", help="lab instance name (must start with rel)")
-    ap.add_argument("--engine", default="trixie", choices=rel.ENGINES)
+    ap = rel.standalone_options(__doc__, "rellink", reuse="run the cases on a lab an earlier --keep-lab left up")
     ap.add_argument("--mode", default="ndp_proxy", choices=("ndp_proxy", "routed"))
-    ap.add_argument("--keep-lab", action="store_true", help="leave the lab up")
-    ap.add_argument("--reuse-lab", action="store_true", help="run the cases on a lab an earlier --keep-lab left up")
-    a = ap.parse_args(argv)
-    if not a.lab.startswith("rel"):
-        ap.error("--lab must start with rel")
+    a = rel.standalone_args(ap, argv)
     res = rel.Results()
-    lab = rel.Lab(a.lab, a.engine)
-    inv = None
-    try:
-        if a.reuse_lab:
-            lab.inventory = yaml.safe_load(lab.inventory_path().read_text())
-        else:
-            rel.log(f"== {a.engine}: fresh lab")
-            lab.fresh()
-        lab.version = sh(lab, ["docker", "version", "--format", "{{.Server.Version}}"]).stdout.strip()
+    with rel.standalone_lab(a, group_vars=ROUTED if a.mode == "routed" else None) as (lab, inv):
         rel.log(f"== {a.engine}: Docker {lab.version}, {a.mode} site")
-        inv = lab.make_inventory(group_vars=ROUTED if a.mode == "routed" else None)
 
         def rollout():
             pr = rel.playbook(inv)
@@ -349,13 +330,7 @@ def main(argv=None) -> int:
             if a.reuse_lab:
                 start_workloads(lab)
             (routes_link_faults if a.mode == "routed" else link_faults)(lab, res)
-    finally:
-        if inv:
-            shutil.rmtree(inv, ignore_errors=True)
-        if not a.keep_lab:
-            lab.down()
-    print(json.dumps(res.rows, indent=1))
-    return 0 if res.rows and all(r["passed"] for r in res.rows) else 1
+    return rel.report(res)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ Every subprocess gets an argv list; nothing goes through a shell.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -64,24 +63,7 @@ def start_workloads(lab: rel.Lab) -> dict:
     """An HTTP container with --restart unless-stopped on every host; host -> (container id, IPv6 address)."""
     out = {}
     for h in lab.names:
-        lab.hx(h, ["docker", "rm", "-f", WORKLOAD])
-        cid = lab.hx(
-            h,
-            [
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                WORKLOAD,
-                "--restart",
-                "unless-stopped",
-                rel.BUSYBOX,
-                "sh",
-                "-c",
-                rel.HTTPD,
-            ],
-            check=True,
-        ).stdout.strip()
+        cid = lab.start(h, WORKLOAD, "--restart", "unless-stopped", command=("sh", "-c", rel.HTTPD))
         out[h] = (cid, lab.ip6(h, WORKLOAD))
     # Measure only from the moment every container answers the prober's host: a container just started waits for
     # its proxy entry (and, right after an engine restart, for the sync service to reconnect).
@@ -327,36 +309,19 @@ def rolling_family(res: rel.Results, lab_name: str, engine: str, keep: bool = Fa
         shutil.rmtree(inv, ignore_errors=True)
         shutil.rmtree(inv2, ignore_errors=True)
     except Exception as exc:  # noqa: BLE001 - a harness error fails the family, with its reason
-        res.rows.append(
-            dict(
-                family="rolling",
-                engine=engine,
-                case="lab",
-                done="bring a 3-host lab up and run",
-                expected="no harness error",
-                observed=f"ERROR: {exc}",
-                passed=False,
-                seconds=0,
-            )
-        )
+        res.harness_error("rolling", engine, "bring a 3-host lab up and run", exc)
     finally:
         if not keep:
             lab.down()
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lab", default="rel", help="lab instance name (must start with rel)")
-    ap.add_argument("--engine", default="trixie", choices=rel.ENGINES)
-    ap.add_argument("--keep-lab", action="store_true", help="leave the lab up")
-    ap.add_argument("--reuse-lab", action="store_true", help="run again on a lab left up by --keep-lab")
-    a = ap.parse_args(argv)
-    if not a.lab.startswith("rel"):
-        ap.error("--lab must start with rel")
+    a = rel.standalone_args(
+        rel.standalone_options(__doc__, "rel", reuse="run again on a lab left up by --keep-lab"), argv
+    )
     res = rel.Results()
     rolling_family(res, a.lab, a.engine, keep=a.keep_lab, reuse=a.reuse_lab)
-    print(json.dumps(res.rows, indent=1))
-    return 0 if all(r["passed"] for r in res.rows) else 1
+    return rel.report(res)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import copy
 import ipaddress
 import json
@@ -249,6 +250,69 @@ class Results:
         )
         return ok
 
+    def harness_error(self, family: str, engine: str, done: str, exc: Exception) -> None:
+        """A failed row for an error of the harness itself (outside any case): the family fails with its reason."""
+        traceback.print_exc()
+        log(f"{engine} {family}: harness error: {exc}")
+        self.rows.append(
+            dict(
+                family=family,
+                engine=engine,
+                case="harness",
+                done=done,
+                expected="no harness error",
+                observed=f"ERROR: {type(exc).__name__}: {exc}",
+                passed=False,
+                seconds=0,
+            )
+        )
+
+
+# ------------------------------------------------------------------ a family file run on its own
+def standalone_options(doc: str, lab: str, reuse: str | None = None) -> argparse.ArgumentParser:
+    """--lab, --engine, --keep-lab (and --reuse-lab, described by `reuse`): what every family file takes alone."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lab", default=lab, help="lab instance name (must start with rel)")
+    ap.add_argument("--engine", default="trixie", choices=ENGINES)
+    ap.add_argument("--keep-lab", action="store_true", help="leave the lab up")
+    if reuse:
+        ap.add_argument("--reuse-lab", action="store_true", help=reuse)
+    return ap
+
+
+def standalone_args(ap: argparse.ArgumentParser, argv=None) -> argparse.Namespace:
+    a = ap.parse_args(argv)
+    if not a.lab.startswith("rel"):
+        ap.error("--lab must start with rel")
+    return a
+
+
+@contextlib.contextmanager
+def standalone_lab(a: argparse.Namespace, **inventory):
+    """A 2-host lab of a.engine (fresh, or the one a.reuse_lab names) and its inventory; down unless a.keep_lab."""
+    lab, inv = Lab(a.lab, a.engine), None
+    try:
+        if getattr(a, "reuse_lab", False):
+            lab.inventory = yaml.safe_load(lab.inventory_path().read_text())
+            lab.wait_engines()
+            lab.version = lab.engine_version()
+        else:
+            log(f"== {a.engine}: fresh lab")
+            lab.fresh()
+        inv = lab.make_inventory(**inventory)
+        yield lab, inv
+    finally:
+        if inv:
+            shutil.rmtree(inv, ignore_errors=True)
+        if not a.keep_lab:
+            lab.down()
+
+
+def report(res: Results) -> int:
+    """The rows as JSON; exit status 0 when there are rows and all passed."""
+    print(json.dumps(res.rows, indent=1))
+    return 0 if res.rows and all(r["passed"] for r in res.rows) else 1
+
 
 def md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")[:600]
@@ -321,24 +385,7 @@ def seed(lab: Lab):
     lab.wait_engines()
     for h in lab.names:
         lab.hx(h, ["docker", "network", "create", SEED_NET], check=True)
-        lab.hx(
-            h,
-            [
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                SEED_CTR,
-                "--restart",
-                "unless-stopped",
-                "--network",
-                SEED_NET,
-                BUSYBOX,
-                "sleep",
-                "1d",
-            ],
-            check=True,
-        )
+        lab.start(h, SEED_CTR, "--restart", "unless-stopped", "--network", SEED_NET)
         lab.hx(h, ["ip", "-6", "route", "add", SEED_ROUTE, "via", LAN_GATEWAY, "dev", "eth0"], check=True)
         lab.hx(h, ["ip", "-6", "neigh", "add", "proxy", SEED_PROXY, "dev", "eth0"], check=True)
 
@@ -594,9 +641,7 @@ WEB = "rel-web"
 
 def start_web(lab: Lab) -> None:
     """rel-web on docker1, afresh: an httpd on 8080 and on 8081 (published), with a restart policy."""
-    web = ["docker", "run", "-d", "--name", WEB, "--restart", "unless-stopped", "-p", "8081:8081"]
-    lab.hx("docker1", ["docker", "rm", "-f", WEB])
-    lab.hx("docker1", [*web, BUSYBOX, "sh", "-c", HTTPD], check=True)
+    lab.start("docker1", WEB, "--restart", "unless-stopped", "-p", "8081:8081", command=("sh", "-c", HTTPD))
 
 
 def security(lab: Lab, res: Results):
@@ -646,8 +691,7 @@ def security(lab: Lab, res: Results):
         )
 
         def inside():
-            lab.hx("docker2", ["docker", "rm", "-f", "rel-client"])
-            lab.hx("docker2", ["docker", "run", "-d", "--name", "rel-client", BUSYBOX, "sleep", "1d"], check=True)
+            lab.start("docker2", "rel-client")
             ok, out = False, ""
             for _attempt in range(5):
                 ok, out = http_from(lab, "docker2", "rel-client", web, 8080)
@@ -724,6 +768,8 @@ def security(lab: Lab, res: Results):
 # A busybox httpd CGI that answers with the address the request came from ("peer=[addr]"): the receiver's view of
 # the sender, which is what NAT66 inside the site would change.
 PEER_PORT = "7777"
+# A peer: busybox httpd in the foreground, serving /www (its CGI written by peer_cgi).
+PEER_HTTPD = ("httpd", "-f", "-p", PEER_PORT, "-h", "/www")
 PEER_CGI = '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\npeer=%s\\n" "$REMOTE_ADDR"\n'
 PEER_REQUEST = "GET /cgi-bin/peer HTTP/1.0\r\n\r\n"
 PEER_RE = re.compile(r"peer=\[?([0-9A-Fa-f:.]+)\]?")
@@ -762,29 +808,7 @@ NET_NETWORKS = (COMPOSE_NET, COMPOSE_INTERNAL_NET)
 
 
 def peer_start(lab: Lab, host: str, name: str, network: str):
-    lab.hx(host, ["docker", "rm", "-f", name])
-    lab.hx(
-        host,
-        [
-            "docker",
-            "run",
-            "-d",
-            "--name",
-            name,
-            "--network",
-            network,
-            "--workdir",
-            "/www",
-            BUSYBOX,
-            "httpd",
-            "-f",
-            "-p",
-            PEER_PORT,
-            "-h",
-            "/www",
-        ],
-        check=True,
-    )
+    lab.start(host, name, "--network", network, "--workdir", "/www", command=PEER_HTTPD)
     peer_cgi(lab, host, name)
 
 
@@ -1076,12 +1100,7 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
     )
 
     def neighbour():
-        lab.hx("docker1", ["docker", "rm", "-f", "relnet-web"])
-        lab.hx(
-            "docker1",
-            ["docker", "run", "-d", "--name", "relnet-web", "-p", "8091:8081", BUSYBOX, "sh", "-c", HTTPD],
-            check=True,
-        )
+        lab.start("docker1", "relnet-web", "-p", "8091:8081", command=("sh", "-c", HTTPD))
         time.sleep(2)
         web = lab.ip6("docker1", "relnet-web")
         run([*ns, "ip", "-6", "addr", "replace", f"{NEIGHBOUR_SRC}/128", "dev", "br-lan", "nodad"], check=True)
@@ -1218,8 +1237,7 @@ def network(lab: Lab, res: Results, inv: Path, seeded: bool = False):
             )
             peer_start(lab, "docker1", "relnet-int-planned", INTERNAL_NET["name"])
             peer_start(lab, "docker1", "relnet-int-compose", COMPOSE_INTERNAL_NET)
-            lab.hx("docker2", ["docker", "rm", "-f", "relnet-client"])
-            lab.hx("docker2", ["docker", "run", "-d", "--name", "relnet-client", BUSYBOX, "sleep", "1d"], check=True)
+            lab.start("docker2", "relnet-client")
             owned = json.loads(lab.hx("docker1", ["cat", "/etc/dockernet/firewall.json"], check=True).stdout)
             back = subnets(lab, "docker1", COMPOSE_INTERNAL_NET)
             expect(
@@ -1341,8 +1359,7 @@ def faults(lab: Lab, res: Results, inv: Path, full: bool = True):
     )
 
     def late_container():
-        lab.hx("docker2", ["docker", "rm", "-f", "rel-client"])
-        lab.hx("docker2", ["docker", "run", "-d", "--name", "rel-client", BUSYBOX, "sleep", "1d"], check=True)
+        lab.start("docker2", "rel-client")
         lab.hx("docker1", ["docker", "rm", "-f", "rel-late"])
         t0 = time.time()
         lab.hx("docker1", ["docker", "run", "-d", "--name", "rel-late", BUSYBOX, "sleep", "1d"], check=True)
@@ -1602,20 +1619,8 @@ def main(argv=None) -> int:
 
                 concurrency(lab, res, inv)
             shutil.rmtree(inv, ignore_errors=True)
-        except Exception as exc:  # noqa: BLE001
-            traceback.print_exc()
-            res.rows.append(
-                dict(
-                    family="harness",
-                    engine=engine,
-                    case="lab",
-                    done="bring the lab up and run",
-                    expected="no harness error",
-                    observed=f"ERROR: {exc}",
-                    passed=False,
-                    seconds=0,
-                )
-            )
+        except Exception as exc:  # noqa: BLE001 - a harness error fails the run, with its reason
+            res.harness_error("harness", engine, "bring the lab up and run", exc)
         finally:
             if not a.keep_lab or engine != engines[-1]:
                 lab.down()

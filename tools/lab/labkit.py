@@ -102,6 +102,15 @@ class Lab:
         flags = ["-i"] if kw.get("input") is not None else []
         return self.outer(["exec", *flags, self.container(host), *argv], **kw)
 
+    def start(self, host: str, name: str, *options: str, command=("sleep", "1d"), image: str = BUSYBOX_IMAGE) -> str:
+        """A new detached container `name` on lab host `host`, after removing any of that name; its ID.
+
+        `options` go to `docker run` before the image (`--network`, `--restart`, `-p` ...)."""
+        self.hx(host, ["docker", "rm", "-f", name])
+        return self.hx(
+            host, ["docker", "run", "-d", "--name", name, *options, image, *command], check=True
+        ).stdout.strip()
+
     def wait_engines(self, hosts=None, timeout: int = 120) -> None:
         """Until the inner engine of every host (or of `hosts`) answers."""
         deadline = time.time() + timeout
