@@ -344,7 +344,7 @@ def owned_ip6tables_lines(save_text: str) -> list[str]:
 
 # ------------------------------------------------------------------ proxy entries
 def owned_proxy_entries(entries: list, protocol: int) -> list[dict]:
-    """Entries (from _iproute.proxy_entries, with dev) tagged with ``protocol``, sorted by link and address."""
+    """Entries (from _hostlib.iproute.proxy_entries, with dev) tagged with ``protocol``, sorted by link and address."""
     owned = [
         entry
         for entry in entries

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import (
     canonical_address,
     canonical_prefix,
     link_name,

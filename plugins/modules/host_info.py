@@ -138,7 +138,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     live_restore_configured,
     ra_interfaces,
 )
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import IP_ENVIRON, IprouteError, run_json
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import IP_ENVIRON, IprouteError, run_json
 
 
 def _inspect(client: EngineClient, network_id: str) -> dict:

@@ -128,7 +128,8 @@ wanted:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import (
+    DEFAULT_PROTOCOL,
     IprouteError,
     link_name,
     protocol_number,
@@ -173,7 +174,7 @@ def main() -> None:
             interface=dict(type='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             exclusive=dict(type='bool', default=True),
-            protocol=dict(type='int', default=214),
+            protocol=dict(type='int', default=DEFAULT_PROTOCOL),
         ),
         supports_check_mode=True,
     )

@@ -199,60 +199,38 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_addresses import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.converge import converge
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.docker_addresses import (
     DEFAULT_DOCKER_HOST,
     DEFAULT_TIMEOUT,
     DockerEngineUnavailable,
     DockerSDKMissing,
-    container_ipv6_addresses,
-    internal_network_names,
     list_networks,
     list_running_containers,
 )
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import (
+    DEFAULT_PROTOCOL,
     IprouteError,
     link_name,
-    neigh_proxy_batch,
-    read_proxy_entries,
-    run_batch,
 )
-from ansible_collections.dockernet.ipv6.plugins.module_utils._ndp_proxy import (
-    DEFAULT_PROTOCOL,
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.ndp_proxy import (
     as_strings,
-    current_addresses,
-    owned_addresses,
     parse_addresses,
     parse_prefixes,
-    plan,
-    split_by_prefixes,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
 
 
-def wanted_addresses(module, prefixes) -> set:
-    """The addresses the task names, limited to the managed prefixes."""
-    listed, errors = parse_addresses(module.params['addresses'])
-    if errors:
-        module.fail_json(msg='Invalid addresses: %s' % '; '.join(errors))
-    wanted, outside = split_by_prefixes(listed, prefixes)
-    if outside:
-        module.warn(
-            'Skipped addresses outside the prefixes %s: %s'
-            % (', '.join(p.compressed for p in prefixes), ', '.join(as_strings(sorted(outside, key=int))))
-        )
-    if module.params['from_containers']:
-        try:
-            containers = list_running_containers(module.params['docker_host'], module.params['timeout'])
-            internal = internal_network_names(list_networks(module.params['docker_host'], module.params['timeout']))
-        except DockerSDKMissing as exc:
-            module.fail_json(
-                msg=missing_required_lib('docker (the Docker SDK for Python)'), exception=exc.import_traceback
-            )
-        except DockerEngineUnavailable as exc:
-            module.fail_json(msg=str(exc))
-        # An address the engine reports but a proxy entry cannot hold (none expected) is left out quietly.
-        found = parse_addresses(item['address'] for item in container_ipv6_addresses(containers, internal))[0]
-        wanted |= split_by_prefixes(found, prefixes)[0]
-    return wanted
+def read_engine(module) -> tuple[list, list]:
+    """The engine's running containers and networks, for from_containers."""
+    try:
+        containers = list_running_containers(module.params['docker_host'], module.params['timeout'])
+        networks = list_networks(module.params['docker_host'], module.params['timeout'])
+    except DockerSDKMissing as exc:
+        module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'), exception=exc.import_traceback)
+    except DockerEngineUnavailable as exc:
+        module.fail_json(msg=str(exc))
+    return containers, networks
 
 
 def main() -> None:
@@ -289,35 +267,46 @@ def main() -> None:
             'and protocol 0 tags none'
         )
 
-    wanted = wanted_addresses(module, prefixes)
+    listed, errors = parse_addresses(module.params['addresses'])
+    if errors:
+        module.fail_json(msg='Invalid addresses: %s' % '; '.join(errors))
+    containers, networks = read_engine(module) if module.params['from_containers'] else (None, ())
+
     ip_bin = module.get_bin_path('ip', required=True)
     try:
-        current_entries = read_proxy_entries(module, ip_bin, interface)
+        result = converge(
+            module_runner(module),
+            interface,
+            prefixes,
+            addresses=listed,
+            containers=containers,
+            networks=networks,
+            state=module.params['state'],
+            exclusive=module.params['exclusive'],
+            protocol=protocol,
+            ip_bin=ip_bin,
+            check=module.check_mode,
+        )
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
-    current = current_addresses(entry['address'] for entry in current_entries)
-    owned = owned_addresses(current_entries, protocol)
+    except ValueError as exc:
+        module.fail_json(msg='Refusing to change proxy entries: %s' % exc)
+    if result.outside:
+        module.warn(
+            'Skipped addresses outside the prefixes %s: %s'
+            % (', '.join(p.compressed for p in prefixes), ', '.join(as_strings(result.outside)))
+        )
 
-    changes = plan(current, wanted, prefixes, module.params['state'], module.params['exclusive'], owned=owned)
-    if changes.changed and not module.check_mode:
-        try:
-            lines = neigh_proxy_batch(interface, as_strings(changes.to_add), as_strings(changes.to_remove), protocol)
-            run_batch(module, ip_bin, lines)
-        except IprouteError as exc:
-            module.fail_json(**exc.fail_kwargs())
-        except ValueError as exc:
-            module.fail_json(msg='Refusing to change proxy entries: %s' % exc)
-
-    after = as_strings(changes.after)
+    after = result.entries
     module.exit_json(
-        changed=changes.changed,
-        added=as_strings(changes.to_add),
-        removed=as_strings(changes.to_remove),
-        foreign=as_strings(changes.foreign),
+        changed=result.changed,
+        added=result.added,
+        removed=result.removed,
+        foreign=result.foreign,
         entries=after,
         # Text, one address a line: Ansible's callbacks render str (and dict) diffs, but fail on lists.
         diff=dict(
-            before=''.join(address + '\n' for address in as_strings(changes.before)),
+            before=''.join(address + '\n' for address in result.before),
             after=''.join(address + '\n' for address in after),
             before_header='proxy entries of %s' % interface,
             after_header='proxy entries of %s' % interface,

@@ -115,7 +115,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT
-from ansible_collections.dockernet.ipv6.plugins.module_utils._iproute import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import (
+    DEFAULT_PROTOCOL,
     InterfaceNotFound,
     IprouteError,
     link_name,
@@ -248,7 +249,7 @@ def main() -> None:
         argument_spec=dict(
             ip6tables=dict(type='bool', default=True),
             proxy_entries=dict(type='bool', default=True),
-            protocol=dict(type='int', default=214),
+            protocol=dict(type='int', default=DEFAULT_PROTOCOL),
             networks=dict(type='bool', default=True),
             record=dict(type='path', default='/etc/dockernet/original.json'),
             stale_bridge_prefix=dict(type='str'),

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import json
+import shutil
 import sys
 import types
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROLES = Path(__file__).resolve().parents[3] / 'roles'
 
@@ -80,35 +83,88 @@ def test_replay_runs_ip_force_batch_without_a_shell(watch, monkeypatch):
     assert 'shell' not in seen
 
 
+HOSTLIB = ROLES.parent / 'plugins' / 'module_utils' / '_hostlib'
+
+
 @pytest.fixture(name='sync')
-def fixture_sync(monkeypatch):
-    # The private libraries of the collection are imported by the program from beside it on the host.
-    for name in ('_docker_addresses', '_iproute', '_ndp_proxy'):
-        monkeypatch.setitem(
-            sys.modules,
-            name,
-            types.SimpleNamespace(
-                **{
-                    attr: None
-                    for attr in (
-                        'container_ipv6_addresses',
-                        'internal_network_names',
-                        'list_networks',
-                        'list_running_containers',
-                        'neigh_proxy_batch',
-                        'read_proxy_entries',
-                        'run_batch',
-                        'as_strings',
-                        'current_addresses',
-                        'owned_addresses',
-                        'parse_addresses',
-                        'parse_prefixes',
-                        'plan',
-                    )
+def fixture_sync(monkeypatch, tmp_path):
+    # The role installs the collection's host library as the package hostlib beside the program, and the
+    # unit puts that directory on PYTHONPATH: the same here, from a copy, so that the program imports the real files
+    # under the host's name of the package.
+    shutil.copytree(HOSTLIB, tmp_path / 'hostlib', ignore=shutil.ignore_patterns('__pycache__'))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield load(ROLES / 'ndp_proxy' / 'files' / 'dockernet-ndp-sync')
+    for name in [name for name in sys.modules if name.split('.')[0] == 'hostlib']:
+        del sys.modules[name]
+
+
+def test_sync_imports_the_host_library_as_a_package(sync):
+    assert sync.converge.__module__ == 'hostlib.converge'
+    assert sync.RUN.__module__ == 'hostlib.runner'
+
+
+def test_sync_sends_one_batch_for_the_running_containers(sync, monkeypatch):
+    calls = []
+
+    def run(argv, data=None):
+        calls.append((argv, data))
+        # One entry of ours that no container holds any more, one of someone else's, one outside the prefixes.
+        entries = [
+            {'dst': '2001:db8:ab11:0:8000::9', 'proxy': None, 'protocol': '214'},
+            {'dst': '2001:db8:ab11:0:8000::8', 'proxy': None},
+            {'dst': '2001:db8:ab11::5', 'proxy': None, 'protocol': '214'},
+        ]
+        return 0, json.dumps(entries) if data is None else '', ''
+
+    containers = [
+        {
+            'Names': ['/web'],
+            'State': 'running',
+            'NetworkSettings': {
+                'Networks': {
+                    'front': {'GlobalIPv6Address': '2001:db8:ab11:0:8000::2'},
+                    'back': {'GlobalIPv6Address': '2001:db8:ab11:0:8000::3'},
                 }
-            ),
-        )
-    return load(ROLES / 'ndp_proxy' / 'files' / 'dockernet-ndp-sync')
+            },
+        }
+    ]
+    monkeypatch.setattr(sync, 'RUN', run)
+    monkeypatch.setattr(sync, 'IP', '/usr/sbin/ip')
+    monkeypatch.setattr(sync, 'list_running_containers', lambda: containers)
+    monkeypatch.setattr(sync, 'list_networks', lambda: [{'Name': 'back', 'Internal': True}, {'Name': 'front'}])
+    result = sync.sync({'interface': 'eth0', 'prefixes': ['2001:db8:ab11:0:8000::/66'], 'protocol': 214})
+    assert calls == [
+        (['/usr/sbin/ip', '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', 'eth0'], None),
+        (
+            ['/usr/sbin/ip', '-6', '-batch', '-'],
+            'neigh del proxy 2001:db8:ab11:0:8000::9 dev eth0\n'
+            'neigh add proxy 2001:db8:ab11:0:8000::2 dev eth0 protocol 214\n',
+        ),
+    ]
+    assert result.summary() == (
+        "proxy entries on eth0: added ['2001:db8:ab11:0:8000::2'], removed ['2001:db8:ab11:0:8000::9']"
+    )
+
+
+def test_sync_refuses_a_config_without_prefixes(sync):
+    with pytest.raises(SystemExit, match='bad prefixes: none given'):
+        sync.sync({'interface': 'eth0', 'prefixes': [], 'protocol': 214})
+
+
+def test_the_role_ships_every_file_of_the_host_library():
+    tasks = yaml.safe_load((ROLES / 'ndp_proxy' / 'tasks' / 'sync_service.yml').read_text())
+    files = tasks[0]['dockernet.ipv6.service_files']['files']
+    shipped = {Path(item['path']).name: item for item in files if '/hostlib/' in item['path']}
+    assert sorted(shipped) == sorted(path.name for path in HOSTLIB.glob('*.py'))
+    for name, item in shipped.items():
+        assert item['path'] == '/usr/local/lib/dockernet/hostlib/' + name
+        assert "_ndp_proxy_hostlib ~ '/%s'" % name in item['content']
+    # The flat copies earlier releases installed are removed.
+    assert tasks[0]['dockernet.ipv6.service_files']['absent'] == [
+        '/usr/local/lib/dockernet/_docker_addresses.py',
+        '/usr/local/lib/dockernet/_iproute.py',
+        '/usr/local/lib/dockernet/_ndp_proxy.py',
+    ]
 
 
 def test_sync_follows_the_link_of_its_interface(sync):

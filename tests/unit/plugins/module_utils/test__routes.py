@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _iproute as iproute
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import iproute
 from ansible_collections.dockernet.ipv6.plugins.module_utils._routes import (
     InstalledRoute,
     Route,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _iproute as iproute
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import iproute
 
 # Captured from iproute2 6.1 (Debian 12), kernel 6.18, on a veth pair in a throwaway network namespace.
 # `ip -j -6 neigh show proxy dev ndpa`: ip omits "dev" when filtering on it; a named protocol (12 = bird in

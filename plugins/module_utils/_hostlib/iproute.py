@@ -1,11 +1,12 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Private iproute2 runner for dockernet.ipv6 modules.
+"""iproute2 for the host library: argv and batch-line builders, parsers of ``ip -j`` output, and the runner.
 
 Every command line is declared here once, as argv lists run in the C locale; reading goes through
-``ip -j`` (JSON) and writing through one ``ip -batch -`` process fed on stdin, so a module costs two
-processes however many objects it touches. Nothing outside this collection may rely on this file.
+``ip -j`` (JSON) and writing through one ``ip -batch -`` process fed on stdin, so a module (or the NDP sync
+service) costs two processes however many objects it touches. Commands run through a run callable (see
+runner.py). Nothing outside this collection may rely on this file.
 """
 
 from __future__ import annotations
@@ -14,8 +15,16 @@ import ipaddress
 import json
 import re
 
-# ip's messages are matched below, so they must not be translated.
-IP_ENVIRON = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C'}
+from .runner import C_LOCALE, as_runner
+
+# ip's messages are matched below, so they must not be translated: every command runs in the C locale.
+IP_ENVIRON = C_LOCALE
+
+# The route protocol number the collection tags its proxy entries and routes with, the default of every module
+# and service (the roles' defaults say it again in YAML). 214 (0xd6, "d6" as in Docker IPv6) is named neither
+# in iproute2's rt_protos nor among the kernel's RTPROT_* constants, and lies outside the ranges routing daemons
+# use (FRR's daemons 186-198, BIRD 12, keepalived 18, Babel 42, Open/R 99).
+DEFAULT_PROTOCOL = 214
 
 # Link names that may go into a command: stricter than the kernel (which takes any byte but '/', ':' and
 # whitespace), because ip -batch splits its lines on whitespace, ends them at '#' and honours quotes; a name
@@ -237,9 +246,12 @@ def missing_device(stderr: str) -> str | None:
     return match.group('name') if match else None
 
 
-def run_json(module, argv: list[str]) -> list:
-    """Run one ``ip -j`` command and return its parsed output."""
-    rc, stdout, stderr = module.run_command(argv, environ_update=IP_ENVIRON)
+def run_json(runner, argv: list[str]) -> list:
+    """Run one ``ip -j`` command and return its parsed output.
+
+    ``runner``: a run callable (runner.py), or an AnsibleModule (anything with run_command).
+    """
+    rc, stdout, stderr = as_runner(runner)(argv)
     if rc != 0:
         device = missing_device(stderr)
         if device is not None:
@@ -257,16 +269,17 @@ def run_json(module, argv: list[str]) -> list:
         ) from exc
 
 
-def read_proxy_entries(module, ip_bin: str, interface: str) -> list[dict]:
+def read_proxy_entries(runner, ip_bin: str, interface: str) -> list[dict]:
     """The IPv6 proxy entries of one link, with one ip process; InterfaceNotFound if it does not exist."""
-    return proxy_entries(run_json(module, neigh_proxy_show_argv(ip_bin, interface)))
+    return proxy_entries(run_json(runner, neigh_proxy_show_argv(ip_bin, interface)))
 
 
-def run_batch(module, ip_bin: str, lines: list[str], family: str = '-6') -> None:
+def run_batch(runner, ip_bin: str, lines: list[str], family: str = '-6') -> None:
     """Apply ``lines`` with one ``ip -batch -`` process; nothing is run for an empty batch.
 
     ip stops at the first failing line (and neigh/route commands exit there without naming it), so the
-    lines before it stay applied; callers re-read the state rather than trust a partial batch.
+    lines before it stay applied; callers re-read the state rather than trust a partial batch. ``runner``: as
+    for run_json.
     """
     if not lines:
         return
@@ -277,9 +290,7 @@ def run_batch(module, ip_bin: str, lines: list[str], family: str = '-6') -> None
                 'refusing to run ip -batch: line %r holds characters no validated value has '
                 '(nothing was changed)' % (line,)
             )
-    rc, stdout, stderr = module.run_command(
-        argv, data='\n'.join(lines) + '\n', binary_data=True, environ_update=IP_ENVIRON
-    )
+    rc, stdout, stderr = as_runner(runner)(argv, '\n'.join(lines) + '\n')
     if rc != 0:
         raise IprouteError(
             'ip -batch failed part way through %d changes (those before the failing one are applied;'

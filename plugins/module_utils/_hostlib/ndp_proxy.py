@@ -1,21 +1,16 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Private planner of dockernet.ipv6.ndp_proxy: which proxy entries to add and remove on one link.
+"""NDP proxy planning for the host library: which proxy entries to add and remove on one link.
 
 Pure functions over ipaddress objects (the standard library, so targets need no netaddr); nothing here
-runs a command. Nothing outside this collection may rely on this file.
+runs a command (converge.py does). Nothing outside this collection may rely on this file.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-
-# The route protocol number the module tags its entries with. 214 (0xd6, "d6" as in Docker IPv6) is named
-# neither in iproute2's rt_protos nor among the kernel's RTPROT_* constants, and lies outside the ranges
-# routing daemons use (FRR's daemons 186-198, BIRD 12, keepalived 18, Babel 42, Open/R 99).
-DEFAULT_PROTOCOL = 214
 
 
 @dataclass(frozen=True)
@@ -82,7 +77,7 @@ def current_addresses(values) -> list:
 
 
 def owned_addresses(entries, protocol: int) -> set:
-    """Addresses of the entries (from _iproute.proxy_entries) that carry the tag ``protocol``.
+    """Addresses of the entries (from iproute.proxy_entries) that carry the tag ``protocol``.
 
     The tag is compared as the number ``ip -N`` prints; protocol 0 (untagged) owns nothing, since an
     untagged entry may be anyone's.

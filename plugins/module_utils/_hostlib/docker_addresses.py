@@ -1,7 +1,7 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Private reader of the IPv6 addresses of the running containers of the local Docker engine.
+"""The host library's reader of the IPv6 addresses of the running containers of the local Docker engine.
 
 One pure function extracts the addresses from the engine's container list (``GET /containers/json``, as
 ``docker.APIClient.containers()`` returns it); one thin function asks the engine for that list through

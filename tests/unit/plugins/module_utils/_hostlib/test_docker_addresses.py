@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _docker_addresses as docker_addresses
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _ndp_proxy as ndp
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import docker_addresses
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import ndp_proxy as ndp
 from ansible_collections.dockernet.ipv6.tests.unit.engine_outputs import NETWORKS_28_5
 
 # docker.APIClient().containers(all=True) from Docker 26.1.5 (Debian trixie), trimmed to the keys that matter:

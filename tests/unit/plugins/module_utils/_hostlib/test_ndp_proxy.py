@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _iproute as iproute
-from ansible_collections.dockernet.ipv6.plugins.module_utils import _ndp_proxy as ndp
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import iproute
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import ndp_proxy as ndp
 
 
 def a(text):
