@@ -21,6 +21,7 @@ import ipaddress
 import typing as t
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import GATEWAY_MODES, since
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.addresses import ip_address, ip_prefix
 
 IPNetwork = t.Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 IPAddress = t.Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
@@ -59,20 +60,16 @@ def _string_dict(values: dict | None) -> dict | None:
 
 def _parse_subnet(text: str) -> IPNetwork:
     try:
-        return ipaddress.ip_network(text.strip(), strict=True)
+        return ip_prefix(text, version=None)
     except ValueError as exc:
-        try:
-            loose = ipaddress.ip_network(text.strip(), strict=False)
-        except ValueError:
-            raise InvalidNetworkSpec("subnet %r is not a valid IPv4 or IPv6 prefix (%s)" % (text, exc)) from None
-        raise InvalidNetworkSpec("subnet %r has host bits set; did you mean %s?" % (text, loose)) from exc
+        raise InvalidNetworkSpec("subnet %s" % exc) from None
 
 
 def _parse_address(text: str, what: str) -> IPAddress:
     try:
-        return ipaddress.ip_address(str(text).strip())
-    except ValueError:
-        raise InvalidNetworkSpec("%s %r is not a valid IPv4 or IPv6 address" % (what, text)) from None
+        return ip_address(text, version=None)
+    except ValueError as exc:
+        raise InvalidNetworkSpec("%s %s" % (what, exc)) from None
 
 
 def _normalise_pool(pool: dict) -> dict:

@@ -11,10 +11,10 @@ runner.py). Nothing outside this collection may rely on this file.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 
+from .addresses import ip_address, ip_prefix
 from .runner import C_LOCALE, as_runner
 
 # ip's messages are matched below, so they must not be translated: every command runs in the C locale.
@@ -82,35 +82,14 @@ def valid_interface_name(name: object) -> bool:
     return True
 
 
-def _no_zone(address: ipaddress.IPv6Address, value: object) -> None:
-    # ipaddress accepts a zone index ("fe80::1%eth0") made of any characters, newlines included, and writes
-    # it back: it must never reach a batch line.
-    if getattr(address, 'scope_id', None) is not None:
-        raise ValueError('%r has a zone index (%%...); give the address without it' % (value,))
-
-
 def canonical_address(value: object) -> str:
     """An IPv6 address in canonical (RFC 5952) text; ValueError for anything else, zone indexes included."""
-    try:
-        address = ipaddress.ip_address(str(value))
-    except ValueError:
-        raise ValueError('%r is not an IPv6 address' % (value,)) from None
-    if address.version != 6:
-        raise ValueError('%r is not an IPv6 address' % (value,))
-    _no_zone(address, value)
-    return address.compressed
+    return ip_address(value).compressed
 
 
 def canonical_prefix(value: object) -> str:
     """An IPv6 prefix in canonical text; ValueError for anything else, host bits set included."""
-    try:
-        network = ipaddress.ip_network(str(value), strict=True)
-    except ValueError as exc:
-        raise ValueError('%r is not an IPv6 prefix (%s)' % (value, exc)) from exc
-    if network.version != 6:
-        raise ValueError('%r is not an IPv6 prefix' % (value,))
-    _no_zone(network.network_address, value)
-    return network.compressed
+    return ip_prefix(value).compressed
 
 
 def protocol_number(value: object, allow_zero: bool = False) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from .addresses import ip_address, ip_prefix
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -44,16 +46,7 @@ def as_strings(addresses) -> list[str]:
 
 def parse_address(value: str) -> ipaddress.IPv6Address:
     """One address a proxy entry can hold; ValueError with a message a user can act on otherwise."""
-    text = str(value).strip()
-    try:
-        address = ipaddress.IPv6Address(text)
-    except ValueError:
-        if '/' in text:
-            raise ValueError('%r is a prefix; give a single IPv6 address (without /length)' % value) from None
-        raise ValueError('%r is not an IPv6 address' % value) from None
-    if getattr(address, 'scope_id', None) is not None:
-        # ipaddress takes any characters after '%', newlines included, and writes them back.
-        raise ValueError('%r has a zone index (%%...); give the address without it' % value)
+    address = ip_address(value)
     if address.is_multicast or address.is_unspecified or address.is_loopback:
         raise ValueError('%r cannot be proxied: it is a multicast, unspecified or loopback address' % value)
     return address
@@ -93,16 +86,7 @@ def owned_addresses(entries, protocol: int) -> set:
 
 def parse_prefix(value: str) -> ipaddress.IPv6Network:
     """One managed prefix; ValueError if it is not IPv6 or has host bits set."""
-    text = str(value).strip()
-    try:
-        return ipaddress.IPv6Network(text)
-    except ValueError:
-        pass
-    try:
-        network = ipaddress.IPv6Network(text, strict=False)
-    except ValueError:
-        raise ValueError('%r is not an IPv6 prefix' % value) from None
-    raise ValueError('%r has host bits set; did you mean %s?' % (value, network.compressed))
+    return ip_prefix(value)
 
 
 def parse_prefixes(values) -> tuple[list, list[str]]:

@@ -200,14 +200,14 @@ def test_options_and_labels_become_engine_strings():
             {"ipam_config": [{"subnet": "2001:db8:ab11:0:4000::1/67"}]},
             "has host bits set; did you mean 2001:db8:ab11:0:4000::/67?",
         ),
-        ({"ipam_config": [{"subnet": "2001:db8:zz::/64"}]}, "is not a valid IPv4 or IPv6 prefix"),
+        ({"ipam_config": [{"subnet": "2001:db8:zz::/64"}]}, "subnet '2001:db8:zz::/64' is not an IPv4 or IPv6 prefix"),
         (
             {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "2001:db8:ef11::1"}]},
             "gateway 2001:db8:ef11::1 is not in subnet 2001:db8:cd11::/64",
         ),
         (
             {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "gateway": "nonsense"}]},
-            "gateway 'nonsense' is not a valid",
+            "gateway 'nonsense' is not an IPv4 or IPv6 address",
         ),
         (
             {"ipam_config": [{"subnet": "2001:db8:cd11::/64", "ip_range": "2001:db8:ef11::/80"}]},

@@ -228,7 +228,7 @@ def test_other_protocol_owns_nothing_here():
     ['2001:db8::1/64', '10.0.0.0/8', 'nonsense', '2001:db8::/64\nroute flush', '2001:db8::/64;', 'fe80::%eth0/64'],
 )
 def test_canonical_prefix_rejects(text):
-    with pytest.raises(ValueError, match='is not an IPv6 prefix|zone index'):
+    with pytest.raises(ValueError, match='is not an IPv6 prefix|zone index|has host bits set'):
         canonical_prefix(text)
 
 

@@ -298,14 +298,19 @@ def test_canonical_address(value, canonical):
         ('fe80::1%eth0', 'zone index'),
         ('fe80::1%x\nroute del default', 'zone index'),
         ('192.0.2.1', 'not an IPv6'),
-        (' 2001:db8::1', 'not an IPv6'),
-        ('2001:db8::1\n', 'not an IPv6'),
-        ('2001:db8::/64', 'not an IPv6'),
+        ('2001:db8::1\nroute del default', 'not an IPv6'),
+        ('2001:db8::/64', r"'2001:db8::/64' is a prefix; give a single IPv6 address \(without /length\)"),
     ],
 )
 def test_canonical_address_rejects(value, message):
     with pytest.raises(ValueError, match=message):
         iproute.canonical_address(value)
+
+
+@pytest.mark.parametrize('value', [' 2001:db8::1', '2001:db8::1\n', '\t2001:DB8::1 '])
+def test_canonical_address_takes_the_address_without_surrounding_blanks(value):
+    # Only the canonical text reaches a command line, so blanks around a value are no risk (addresses.py).
+    assert iproute.canonical_address(value) == '2001:db8::1'
 
 
 @pytest.mark.parametrize(
