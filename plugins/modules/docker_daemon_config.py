@@ -383,6 +383,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
     validation_message,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     parse_record,
@@ -395,14 +396,11 @@ C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
 
 
 def read_text(module, path):
-    """The file's text, or None when it does not exist."""
+    """The file's text, or None when it does not exist; the task fails when it cannot be read."""
     try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8')
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        module.fail_json(msg='Cannot read %s: %s; it was left untouched' % (path, to_native(exc)))
+        return files.read_text(path)
+    except files.FileReadError as exc:
+        module.fail_json(msg=str(exc) + '; it was left untouched')
 
 
 def engine_version(module, dockerd):

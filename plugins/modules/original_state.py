@@ -111,6 +111,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     forward_policy,
@@ -126,13 +127,11 @@ C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
 
 
 def read_text(module, path):
+    """The file's text, or None when it does not exist; the task fails when it cannot be read."""
     try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8')
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
+        return files.read_text(path)
+    except files.FileReadError as exc:
+        module.fail_json(msg=str(exc))
 
 
 def read_sysctl(module, name):

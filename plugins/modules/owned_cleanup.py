@@ -115,6 +115,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._docker_engine import DEFAULT_DOCKER_HOST, DEFAULT_TIMEOUT
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import (
     DEFAULT_PROTOCOL,
     InterfaceNotFound,
@@ -138,13 +139,11 @@ C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
 
 
 def read_text(module, path):
+    """The file's text, or None when it does not exist; the task fails when it cannot be read."""
     try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8')
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
+        return files.read_text(path)
+    except files.FileReadError as exc:
+        module.fail_json(msg=str(exc))
 
 
 def clean_ip6tables(module, result):

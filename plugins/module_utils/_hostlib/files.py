@@ -1,0 +1,22 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading the hosts' files the collection keeps or changes (daemon.json, its records). Nothing outside this
+collection may rely on this file."""
+
+from __future__ import annotations
+
+
+class FileReadError(Exception):
+    """A file exists but cannot be read as UTF-8 text; the message names it and why."""
+
+
+def read_text(path: str) -> str | None:
+    """The file's text, or None when it does not exist; FileReadError when it cannot be read."""
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read().decode('utf-8')
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileReadError('Cannot read %s: %s' % (path, exc)) from None

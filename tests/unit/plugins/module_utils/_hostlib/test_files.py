@@ -1,0 +1,27 @@
+# Copyright: dockernet.ipv6 contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading the files the collection keeps on the hosts."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.files import FileReadError, read_text
+
+
+def test_text_of_a_file_and_none_for_a_missing_one(tmp_path):
+    (tmp_path / "daemon.json").write_bytes('{"log-driver": "journald", "labels": ["é"]}\n'.encode())
+    assert read_text(str(tmp_path / "daemon.json")) == '{"log-driver": "journald", "labels": ["é"]}\n'
+    assert read_text(str(tmp_path / "absent.json")) is None
+
+
+def test_a_file_that_is_no_utf8_text_is_named_with_the_reason(tmp_path):
+    (tmp_path / "daemon.json").write_bytes(b"\xff\xfe")
+    with pytest.raises(FileReadError, match=r"^Cannot read .*/daemon\.json: 'utf-8' codec can't decode"):
+        read_text(str(tmp_path / "daemon.json"))
+
+
+def test_a_directory_in_place_of_the_file_is_named(tmp_path):
+    with pytest.raises(FileReadError, match=r"^Cannot read .*: \[Errno 21\] Is a directory"):
+        read_text(str(tmp_path))
