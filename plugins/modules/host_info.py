@@ -29,14 +29,8 @@ options:
 extends_documentation_fragment:
   - dockernet.ipv6.attributes
   - dockernet.ipv6.attributes.LINUX
+  - dockernet.ipv6.attributes.READ_ONLY
   - dockernet.ipv6.docker
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
 requirements:
   - iproute2 on the managed host
   - the Docker SDK for Python on the managed host, for RV(current.networks) and the engine's live-restore
