@@ -133,6 +133,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._host_info import (
     ra_interfaces,
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute import IP_ENVIRON, IprouteError, run_json
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
 
 
 def _inspect(client: EngineClient, network_id: str) -> dict:
@@ -180,8 +181,8 @@ def main() -> None:
     )
     ip_bin = module.get_bin_path('ip', required=True)
     try:
-        links = run_json(module, [ip_bin, '-j', 'addr', 'show'])
-        ra_routes = run_json(module, [ip_bin, '-j', '-6', 'route', 'show', 'proto', 'ra'])
+        links = run_json(module_runner(module), [ip_bin, '-j', 'addr', 'show'])
+        ra_routes = run_json(module_runner(module), [ip_bin, '-j', '-6', 'route', 'show', 'proto', 'ra'])
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
 

@@ -137,6 +137,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute im
     run_batch,
     run_json,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
 from ansible_collections.dockernet.ipv6.plugins.module_utils._routes import (
     Route,
     batch_lines,
@@ -192,8 +193,8 @@ def main() -> None:
     ip_bin = module.get_bin_path('ip', required=True)
 
     try:
-        run_json(module, [ip_bin, '-j', 'link', 'show', 'dev', interface])
-        current = routes_from_ip(run_json(module, route_show_argv(ip_bin)))
+        run_json(module_runner(module), [ip_bin, '-j', 'link', 'show', 'dev', interface])
+        current = routes_from_ip(run_json(module_runner(module), route_show_argv(ip_bin)))
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
 
@@ -204,7 +205,7 @@ def main() -> None:
     changed = bool(plan.to_add or plan.to_remove)
     if changed and not module.check_mode:
         try:
-            run_batch(module, ip_bin, batch_lines(plan, protocol))
+            run_batch(module_runner(module), ip_bin, batch_lines(plan, protocol))
         except ValueError as exc:
             module.fail_json(msg='Refusing to change routes: %s' % exc)
         except IprouteError as exc:

@@ -126,6 +126,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute im
     run_batch,
     run_json,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     ip6tables_removal,
@@ -166,11 +167,13 @@ def clean_ip6tables(module, result):
 def clean_proxy_entries(module, result):
     ip_bin = module.get_bin_path('ip', required=True)
     try:
-        entries = proxy_entries(run_json(module, [ip_bin, '-N', '-j', '-6', 'neigh', 'show', 'proxy']))
+        entries = proxy_entries(run_json(module_runner(module), [ip_bin, '-N', '-j', '-6', 'neigh', 'show', 'proxy']))
         owned = owned_proxy_entries(entries, module.params['protocol'])
         result['proxy_entries_removed'] = ['%s dev %s' % (entry['address'], entry['dev']) for entry in owned]
         if owned and not module.check_mode:
-            run_batch(module, ip_bin, [neigh_proxy_del_line(entry['address'], entry['dev']) for entry in owned])
+            run_batch(
+                module_runner(module), ip_bin, [neigh_proxy_del_line(entry['address'], entry['dev']) for entry in owned]
+            )
     except IprouteError as exc:
         module.fail_json(**exc.fail_kwargs())
     except ValueError as exc:
@@ -228,12 +231,12 @@ def clean_stale_bridge(module, result):
     bridge, prefix = module.params['bridge'], module.params['stale_bridge_prefix']
     try:
         link_name(bridge)
-        addresses = run_json(module, [ip_bin, '-j', '-6', 'addr', 'show', 'dev', bridge])
-        routes = run_json(module, [ip_bin, '-N', '-j', '-6', 'route', 'show', 'table', 'main'])
+        addresses = run_json(module_runner(module), [ip_bin, '-j', '-6', 'addr', 'show', 'dev', bridge])
+        routes = run_json(module_runner(module), [ip_bin, '-N', '-j', '-6', 'route', 'show', 'table', 'main'])
         lines = stale_bridge_lines(addresses, routes, prefix, bridge)
         result['stale_bridge_removed'] = lines
         if lines and not module.check_mode:
-            run_batch(module, ip_bin, lines)
+            run_batch(module_runner(module), ip_bin, lines)
     except InterfaceNotFound:
         return False
     except IprouteError as exc:

@@ -277,16 +277,18 @@ def read_inputs(
 # ---------------------------------------------------------------------------------------------------
 
 
+def _integer(value: t.Any) -> int | None:
+    """An int (not a bool), or the number in a string of digits, as templating and -e give them; else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def parse_prefixlen(value: t.Any, minimum: int, maximum: int) -> tuple[int | None, str | None]:
     """Parse a prefix length, an integer (or a string of digits, as templating may give) in [minimum, maximum]."""
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        number = None
+    number = _integer(value)
     if number is None:
         return None, f"{describe(value)} is not an integer prefix length: write a number such as 66"
     if not minimum <= number <= maximum:
@@ -304,11 +306,8 @@ def parse_bool(value: t.Any) -> tuple[bool | None, str | None]:
 
 def parse_count(value: t.Any, maximum: int, unit: str) -> tuple[int | None, str | None]:
     """Parse a whole number in [0, maximum], an integer or a string of digits (as -e gives it)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
+    number = _integer(value)
+    if number is None or number < 0:
         return None, f"{describe(value)} is not a whole number of {unit}: write 0 or more"
     if number > maximum:
         return None, f"{number} is out of range: it must be between 0 and {maximum} {unit}"

@@ -15,7 +15,7 @@ import json
 import re
 
 from .addresses import ip_address, ip_prefix
-from .runner import C_LOCALE, as_runner
+from .runner import C_LOCALE
 
 # ip's messages are matched below, so they must not be translated: every command runs in the C locale.
 IP_ENVIRON = C_LOCALE
@@ -228,9 +228,9 @@ def missing_device(stderr: str) -> str | None:
 def run_json(runner, argv: list[str]) -> list:
     """Run one ``ip -j`` command and return its parsed output.
 
-    ``runner``: a run callable (runner.py), or an AnsibleModule (anything with run_command).
+    ``runner``: a run callable (runner.py: module_runner under Ansible, subprocess_runner in a service).
     """
-    rc, stdout, stderr = as_runner(runner)(argv)
+    rc, stdout, stderr = runner(argv)
     if rc != 0:
         device = missing_device(stderr)
         if device is not None:
@@ -269,7 +269,7 @@ def run_batch(runner, ip_bin: str, lines: list[str], family: str = '-6') -> None
                 'refusing to run ip -batch: line %r holds characters no validated value has '
                 '(nothing was changed)' % (line,)
             )
-    rc, stdout, stderr = as_runner(runner)(argv, '\n'.join(lines) + '\n')
+    rc, stdout, stderr = runner(argv, '\n'.join(lines) + '\n')
     if rc != 0:
         raise IprouteError(
             'ip -batch failed part way through %d changes (those before the failing one are applied;'

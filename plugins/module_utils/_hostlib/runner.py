@@ -39,10 +39,3 @@ def subprocess_runner(path: str = SYSTEM_PATH):
         return proc.returncode, proc.stdout, proc.stderr
 
     return run
-
-
-def as_runner(runner):
-    """``runner`` as a run callable: itself when it is callable, else module_runner over its run_command."""
-    if callable(runner):
-        return runner
-    return module_runner(runner)

@@ -210,11 +210,7 @@ def test_subprocess_runner_runs_without_a_shell_in_the_c_locale(monkeypatch):
     assert seen['env'] == dict(runner.C_LOCALE, PATH=runner.SYSTEM_PATH)
 
 
-def test_as_runner_takes_a_callable_or_a_module():
-    def run(argv, data=None):
-        return 0, '', ''
-
-    assert runner.as_runner(run) is run
+def test_module_runner_without_data_runs_the_command_alone_in_the_c_locale():
     module = RecordingModule()
-    runner.as_runner(module)(['ip'])
+    runner.module_runner(module)(['ip'])
     assert module.calls == [(['ip'], None, False, runner.C_LOCALE)]

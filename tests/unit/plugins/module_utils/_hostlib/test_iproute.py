@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import iproute
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
 
 # Captured from iproute2 6.1 (Debian 12), kernel 6.18, on a veth pair in a throwaway network namespace.
 # `ip -j -6 neigh show proxy dev ndpa`: ip omits "dev" when filtering on it; a named protocol (12 = bird in
@@ -199,7 +200,7 @@ class RecordingModule:
 def test_run_batch_feeds_one_ip_process():
     module = RecordingModule()
     iproute.run_batch(
-        module,
+        module_runner(module),
         '/usr/sbin/ip',
         ['neigh add proxy 2001:db8::1 dev eth0 protocol 214', 'route del 2001:db8:cd12::/64 proto 214 metric 1024'],
     )
@@ -226,7 +227,7 @@ def test_run_batch_feeds_one_ip_process():
 def test_run_batch_refuses_unsafe_lines_and_runs_nothing(line):
     module = RecordingModule()
     with pytest.raises(iproute.UnsafeBatchLine, match='refusing to run ip -batch') as caught:
-        iproute.run_batch(module, '/usr/sbin/ip', ['neigh del proxy 2001:db8::9 dev eth0', line])
+        iproute.run_batch(module_runner(module), '/usr/sbin/ip', ['neigh del proxy 2001:db8::9 dev eth0', line])
     assert module.calls == []
     assert isinstance(caught.value, ValueError) and caught.value.fail_kwargs()['msg'].startswith('refusing')
 
@@ -234,7 +235,9 @@ def test_run_batch_refuses_unsafe_lines_and_runs_nothing(line):
 def test_run_batch_failure():
     module = RecordingModule(rc=1, stderr='RTNETLINK answers: File exists\nCommand failed -:1\n')
     with pytest.raises(iproute.IprouteError, match='File exists'):
-        iproute.run_batch(module, '/usr/sbin/ip', ['route add 2001:db8::/64 via 2001:db8::1 dev eth0 proto 214'])
+        iproute.run_batch(
+            module_runner(module), '/usr/sbin/ip', ['route add 2001:db8::/64 via 2001:db8::1 dev eth0 proto 214']
+        )
 
 
 @pytest.mark.parametrize(
