@@ -98,6 +98,17 @@ def fixture_sync(monkeypatch, tmp_path):
         del sys.modules[name]
 
 
+def test_the_firewall_program_imports_the_host_library_as_a_package(monkeypatch, tmp_path):
+    shutil.copytree(HOSTLIB, tmp_path / 'hostlib', ignore=shutil.ignore_patterns('__pycache__'))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        program = load(ROLES / 'firewall' / 'files' / 'dockernet-firewall')
+        assert program.restore_text.__module__ == 'hostlib.firewall'
+    finally:
+        for name in [name for name in sys.modules if name.split('.')[0] == 'hostlib']:
+            del sys.modules[name]
+
+
 def test_sync_imports_the_host_library_as_a_package(sync):
     assert sync.converge.__module__ == 'hostlib.converge'
     assert sync.RUN.__module__ == 'hostlib.runner'
@@ -151,20 +162,39 @@ def test_sync_refuses_a_config_without_prefixes(sync):
         sync.sync({'interface': 'eth0', 'prefixes': [], 'protocol': 214})
 
 
-def test_the_role_ships_every_file_of_the_host_library():
-    tasks = yaml.safe_load((ROLES / 'ndp_proxy' / 'tasks' / 'sync_service.yml').read_text())
-    files = tasks[0]['dockernet.ipv6.service_files']['files']
-    shipped = {Path(item['path']).name: item for item in files if '/hostlib/' in item['path']}
-    assert sorted(shipped) == sorted(path.name for path in HOSTLIB.glob('*.py'))
-    for name, item in shipped.items():
-        assert item['path'] == '/usr/local/lib/dockernet/hostlib/' + name
-        assert "_ndp_proxy_hostlib ~ '/%s'" % name in item['content']
-    # The flat copies earlier releases installed are removed.
-    assert tasks[0]['dockernet.ipv6.service_files']['absent'] == [
+def service_task(role: str, tasks: str) -> dict:
+    """The service_files arguments of a role's task file (its one service_files task), and the task's vars."""
+    (task,) = [
+        task
+        for task in yaml.safe_load((ROLES / role / 'tasks' / tasks).read_text())
+        if task.get('dockernet.ipv6.service_files')
+    ]
+    return task['dockernet.ipv6.service_files'], task.get('vars', {})
+
+
+@pytest.mark.parametrize(
+    ('role', 'tasks', 'unit'),
+    [
+        ('ndp_proxy', 'sync_service.yml', 'dockernet-ndp-sync.service.j2'),
+        ('firewall', 'main.yml', 'dockernet-firewall.service.j2'),
+    ],
+)
+def test_both_services_ship_the_whole_host_library_and_restart_when_it_changes(role, tasks, unit):
+    args, _ = service_task(role, tasks)
+    assert args['files'].startswith("{{ query('dockernet.ipv6.host_library') + ")
+    assert '/usr/local/lib/dockernet/hostlib' in args['directories']
+    template = (ROLES / role / 'templates' / unit).read_text()
+    assert "query('dockernet.ipv6.host_library') | map(attribute='content') | join | hash('sha256')" in template
+    assert 'Environment=PYTHONPATH=/usr/local/lib/dockernet\n' in template
+
+
+def test_the_flat_copies_of_earlier_releases_are_removed():
+    assert service_task('ndp_proxy', 'sync_service.yml')[0]['absent'] == [
         '/usr/local/lib/dockernet/_docker_addresses.py',
         '/usr/local/lib/dockernet/_iproute.py',
         '/usr/local/lib/dockernet/_ndp_proxy.py',
     ]
+    assert '/usr/local/lib/dockernet/_firewall.py' in service_task('firewall', 'main.yml')[0]['absent']
 
 
 def test_sync_follows_the_link_of_its_interface(sync):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._firewall import (
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.firewall import (
     FirewallConfigError,
     forward_policy,
     internal_subnets,
@@ -82,7 +82,11 @@ def test_an_internal_prefix_given_twice_is_one_rule():
         ("interface", None, "interface: None is not a link name"),
         ("sources", ["2001:db8::/64 -j DROP"], "sources: '2001:db8::/64 -j DROP' is not an IPv6 prefix"),
         ("destinations", ["172.30.0.0/16"], "destinations: '172.30.0.0/16' is not an IPv6 prefix"),
-        ("destinations", ["2001:db8:ab11::1/64"], "destinations: '2001:db8:ab11::1/64' is not an IPv6 prefix"),
+        (
+            "destinations",
+            ["2001:db8:ab11::1/64"],
+            "destinations: '2001:db8:ab11::1/64' has host bits set; did you mean 2001:db8:ab11::/64?",
+        ),
         ("internal_prefixes", "2001:db8::/64", "internal_prefixes: expected a list of IPv6 prefixes"),
         ("forward_policy", "accept", "forward_policy: 'accept' is not one of drop, keep"),
     ],
@@ -116,8 +120,7 @@ def test_the_checked_configuration_keeps_every_value():
         (["eth0"], "the configuration must be a JSON object"),
         (
             dict(BOOK, nat_exempt_destinations=["2001:db8:cd00::1/63"]),
-            "nat_exempt_destinations: '2001:db8:cd00::1/63' is not an IPv6 prefix "
-            "(2001:db8:cd00::1/63 has host bits set)",
+            "nat_exempt_destinations: '2001:db8:cd00::1/63' has host bits set; did you mean 2001:db8:cd00::/63?",
         ),
         (
             dict(BOOK, nat_exempt_destinations=None),

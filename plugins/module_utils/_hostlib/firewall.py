@@ -1,11 +1,10 @@
 # Copyright: dockernet.ipv6 contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Private logic of the dockernet-firewall program: the collection's own ip6tables chains, as text for
-``ip6tables-restore --noflush``, and the commands that keep the jumps to them first in line.
+"""The host library's firewall logic, for the dockernet-firewall service: the collection's own ip6tables chains, as
+text for ``ip6tables-restore --noflush``, and the commands that keep the jumps to them first in line.
 
-Pure functions over plain data and command output; standard library only, because this runs on the Docker
-hosts. Nothing outside this collection may rely on this file.
+Pure functions over plain data and command output. Nothing outside this collection may rely on this file.
 
 The chains, and why each is needed:
 
@@ -26,6 +25,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+
+from .addresses import ip_prefix
 
 FILTER_CHAIN = 'DOCKERNET-FORWARD'
 NAT_CHAIN = 'DOCKERNET-POSTROUTING'
@@ -53,10 +54,10 @@ def _prefixes(values, key: str) -> list[str]:
     prefixes = []
     for value in values:
         try:
-            prefix = ipaddress.IPv6Network(str(value), strict=True)
+            prefix = ip_prefix(value, 6)
         except ValueError as exc:
-            raise FirewallConfigError('%s: %r is not an IPv6 prefix (%s)' % (key, value, exc)) from exc
-        prefixes.append(str(prefix))
+            raise FirewallConfigError('%s: %s' % (key, exc)) from exc
+        prefixes.append(prefix.compressed)
     return prefixes
 
 
