@@ -384,6 +384,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._daemon_config impo
 )
 from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import version_text
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     parse_record,
@@ -392,21 +393,16 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state imp
     render_record,
 )
 
-C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
-
 
 def read_text(module, path):
     """The file's text, or None when it does not exist; the task fails when it cannot be read."""
-    try:
-        return files.read_text(path)
-    except files.FileReadError as exc:
-        module.fail_json(msg=str(exc) + '; it was left untouched')
+    return files.module_read_text(module, path, '; it was left untouched')
 
 
 def engine_version(module, dockerd):
     if dockerd is None:
         return None
-    rc, out, err = module.run_command([dockerd, '--version'], environ_update=C_LOCALE)
+    rc, out, err = module_run(module, [dockerd, '--version'])
     return version_text(out) if rc == 0 else None
 
 
@@ -417,9 +413,7 @@ def flags_of_service(module, service):
     if systemctl is None:
         module.warn('systemctl not found: validating without the flags of %s' % service)
         return []
-    rc, out, err = module.run_command(
-        [systemctl, 'show', '-p', 'ExecStart', '--value', service], environ_update=C_LOCALE
-    )
+    rc, out, err = module_run(module, [systemctl, 'show', '-p', 'ExecStart', '--value', service])
     if rc != 0:
         module.warn('Cannot read ExecStart of %s (%s): validating without its flags' % (service, err.strip()))
         return []
@@ -446,7 +440,7 @@ def write_temp(module, path, text):
 def validate(module, dockerd, temp_path, path):
     """Run dockerd --validate on the temporary file; fail the task (removing the file) if the engine refuses it."""
     argv = validate_argv(dockerd, flags_of_service(module, module.params['service']), temp_path)
-    rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+    rc, out, err = module_run(module, argv)
     if rc != 0:
         # The caller's finally removes the temporary file.
         module.fail_json(

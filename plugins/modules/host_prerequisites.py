@@ -107,6 +107,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
 from ansible_collections.dockernet.ipv6.plugins.module_utils._prerequisites import (
     check_command,
     check_docker_sdk,
@@ -118,7 +119,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._prerequisites impo
     parse_os_release,
 )
 
-C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C'}
 SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin']
 
 
@@ -152,11 +152,11 @@ def main() -> None:
     ip_bin = module.get_bin_path('ip', opt_dirs=SBIN_DIRS)
     ip_rc, ip_out = 1, ''
     if ip_bin:
-        ip_rc, ip_out, dummy = module.run_command([ip_bin, '-j', 'link', 'show', 'lo'], environ_update=C_LOCALE)
+        ip_rc, ip_out, dummy = module_run(module, [ip_bin, '-j', 'link', 'show', 'lo'])
     ip6tables_bin = module.get_bin_path('ip6tables', opt_dirs=SBIN_DIRS)
     ip6_rc, ip6_out = 0, ''
     if ip6tables_bin:
-        ip6_rc, out, err = module.run_command([ip6tables_bin, '--version'], environ_update=C_LOCALE)
+        ip6_rc, out, err = module_run(module, [ip6tables_bin, '--version'])
         ip6_out = err or out
 
     findings = [

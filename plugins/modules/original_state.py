@@ -112,6 +112,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     forward_policy,
@@ -123,16 +124,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state imp
     sysctl_restores,
 )
 
-C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
-
-
-def read_text(module, path):
-    """The file's text, or None when it does not exist; the task fails when it cannot be read."""
-    try:
-        return files.read_text(path)
-    except files.FileReadError as exc:
-        module.fail_json(msg=str(exc))
-
 
 def read_sysctl(module, name):
     """The runtime value as text, or None when the key does not exist (an interface not there)."""
@@ -140,7 +131,7 @@ def read_sysctl(module, name):
         path = sysctl_path(name)
     except ValueError as exc:
         module.fail_json(msg='sysctls: %s' % exc)
-    text = read_text(module, path)
+    text = files.module_read_text(module, path)
     return None if text is None else ' '.join(text.split())
 
 
@@ -158,7 +149,7 @@ def current_forward_policy(module, required):
     if ip6tables is None:
         return None
     argv = [ip6tables, '--wait', '-S', 'FORWARD']
-    rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+    rc, out, err = module_run(module, argv)
     if rc != 0:
         module.fail_json(msg='%s failed: %s' % (' '.join(argv), err.strip()), cmd=argv, rc=rc)
     return forward_policy(out)
@@ -193,7 +184,7 @@ def main() -> None:
         supports_check_mode=True,
     )
     path = module.params['path']
-    text = read_text(module, path)
+    text = files.module_read_text(module, path)
     try:
         record = parse_record(text, path)
     except RecordError as exc:
@@ -256,7 +247,7 @@ def main() -> None:
                 'FORWARD',
                 original_policy,
             ]
-            rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+            rc, out, err = module_run(module, argv)
             if rc != 0:
                 module.fail_json(msg='Cannot set the FORWARD policy back: %s' % err.strip(), cmd=argv, rc=rc)
     module.exit_json(

@@ -126,7 +126,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.iproute im
     run_batch,
     run_json,
 )
-from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_runner
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run, module_runner
 from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state import (
     RecordError,
     ip6tables_removal,
@@ -136,20 +136,10 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state imp
     stale_bridge_lines,
 )
 
-C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
-
-
-def read_text(module, path):
-    """The file's text, or None when it does not exist; the task fails when it cannot be read."""
-    try:
-        return files.read_text(path)
-    except files.FileReadError as exc:
-        module.fail_json(msg=str(exc))
-
 
 def clean_ip6tables(module, result):
     save = [module.get_bin_path('ip6tables-save', required=True)]
-    rc, out, err = module.run_command(save, environ_update=C_LOCALE)
+    rc, out, err = module_run(module, save)
     if rc != 0:
         module.fail_json(msg='ip6tables-save failed: %s' % err.strip(), cmd=save, rc=rc)
     commands, described = ip6tables_removal(out)
@@ -158,7 +148,7 @@ def clean_ip6tables(module, result):
         ip6tables = module.get_bin_path('ip6tables', required=True)
         for args in commands:
             argv = [ip6tables, '--wait', *args]
-            rc, out, err = module.run_command(argv, environ_update=C_LOCALE)
+            rc, out, err = module_run(module, argv)
             if rc != 0:
                 module.fail_json(msg='%s failed: %s' % (' '.join(argv), err.strip()), cmd=argv, rc=rc, **result)
     return bool(commands)
@@ -184,7 +174,7 @@ def clean_proxy_entries(module, result):
 def clean_networks(module, result):
     path = module.params['record']
     try:
-        record = parse_record(read_text(module, path), path)
+        record = parse_record(files.module_read_text(module, path), path)
     except RecordError as exc:
         module.fail_json(msg=str(exc))
     if not record['networks']:

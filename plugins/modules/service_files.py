@@ -127,6 +127,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
 from ansible_collections.dockernet.ipv6.plugins.module_utils._service_files import (
     DIRECTORY_MODE,
     ROOT,
@@ -140,7 +141,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._service_files impo
 )
 
 UNIT_DIRECTORY = '/etc/systemd/system'
-C_LOCALE = dict(LANGUAGE='C', LC_ALL='C')
 
 
 def found_at(module, path, directory=False):
@@ -206,7 +206,7 @@ def set_attributes(module, path, mode):
 
 
 def systemctl(module, argv, check=True):
-    rc, out, err = module.run_command([module.get_bin_path('systemctl', required=True)] + argv, environ_update=C_LOCALE)
+    rc, out, err = module_run(module, [module.get_bin_path('systemctl', required=True)] + argv)
     if check and rc != 0:
         module.fail_json(msg='systemctl %s failed: %s' % (' '.join(argv), (err or out).strip()), rc=rc)
     return out.strip()

@@ -20,3 +20,12 @@ def read_text(path: str) -> str | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise FileReadError('Cannot read %s: %s' % (path, exc)) from None
+
+
+def module_read_text(module, path: str, note: str = '') -> str | None:
+    """read_text for a module: when the file cannot be read, the task fails (``module.fail_json``) saying why,
+    with ``note`` after the message."""
+    try:
+        return read_text(path)
+    except FileReadError as exc:
+        module.fail_json(msg=str(exc) + note)

@@ -18,14 +18,19 @@ C_LOCALE = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C'}
 SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin'
 
 
+def module_run(module, argv, data=None):
+    """One command through ``module.run_command`` (an AnsibleModule, or anything with its signature), in the C locale."""
+    if data is None:
+        return module.run_command(argv, environ_update=C_LOCALE)
+    # binary_data: feed ``data`` as it is, without the newline run_command would add.
+    return module.run_command(argv, data=data, binary_data=True, environ_update=C_LOCALE)
+
+
 def module_runner(module):
-    """A run callable over ``module.run_command`` (an AnsibleModule, or anything with its signature)."""
+    """A run callable over ``module.run_command``: module_run bound to ``module``."""
 
     def run(argv, data=None):
-        if data is None:
-            return module.run_command(argv, environ_update=C_LOCALE)
-        # binary_data: feed ``data`` as it is, without the newline run_command would add.
-        return module.run_command(argv, data=data, binary_data=True, environ_update=C_LOCALE)
+        return module_run(module, argv, data)
 
     return run
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.files import FileReadError, read_text
+from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.files import (
+    FileReadError,
+    module_read_text,
+    read_text,
+)
 
 
 def test_text_of_a_file_and_none_for_a_missing_one(tmp_path):
@@ -25,3 +29,17 @@ def test_a_file_that_is_no_utf8_text_is_named_with_the_reason(tmp_path):
 def test_a_directory_in_place_of_the_file_is_named(tmp_path):
     with pytest.raises(FileReadError, match=r"^Cannot read .*: \[Errno 21\] Is a directory"):
         read_text(str(tmp_path))
+
+
+class FailingModule:
+    """What a module's fail_json does to the task: it ends it with the message."""
+
+    def fail_json(self, msg):
+        raise SystemExit(msg)
+
+
+def test_a_module_fails_the_task_with_the_reason_and_its_note(tmp_path):
+    (tmp_path / "daemon.json").write_bytes(b"\xff")
+    with pytest.raises(SystemExit, match=r"^Cannot read .*/daemon\.json: .*; it was left untouched$"):
+        module_read_text(FailingModule(), str(tmp_path / "daemon.json"), "; it was left untouched")
+    assert module_read_text(FailingModule(), str(tmp_path / "absent.json")) is None
