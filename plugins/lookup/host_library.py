@@ -5,7 +5,8 @@ DOCUMENTATION = r"""
 name: host_library
 short_description: The files of the collection's host library, as the host-side services install them
 version_added: 0.2.0
-author: dockernet.ipv6 contributors
+author:
+  - dockernet.ipv6 contributors (@dockernet)
 description:
   - Returns one entry per Python file of the collection's host library (the private package that the modules
     import as module_utils and that the host-side services import as C(hostlib)), in name order, each with the

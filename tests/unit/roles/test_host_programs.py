@@ -163,13 +163,13 @@ def test_sync_refuses_a_config_without_prefixes(sync):
 
 
 def service_task(role: str, tasks: str) -> dict:
-    """The service_files arguments of a role's task file (its one service_files task), and the task's vars."""
+    """The service_files arguments of a role's task file (its one service_files task)."""
     (task,) = [
         task
         for task in yaml.safe_load((ROLES / role / 'tasks' / tasks).read_text())
         if task.get('dockernet.ipv6.service_files')
     ]
-    return task['dockernet.ipv6.service_files'], task.get('vars', {})
+    return task['dockernet.ipv6.service_files']
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def service_task(role: str, tasks: str) -> dict:
     ],
 )
 def test_both_services_ship_the_whole_host_library_and_restart_when_it_changes(role, tasks, unit):
-    args, _ = service_task(role, tasks)
+    args = service_task(role, tasks)
     assert args['files'].startswith("{{ query('dockernet.ipv6.host_library') + ")
     assert '/usr/local/lib/dockernet/hostlib' in args['directories']
     template = (ROLES / role / 'templates' / unit).read_text()
@@ -189,12 +189,12 @@ def test_both_services_ship_the_whole_host_library_and_restart_when_it_changes(r
 
 
 def test_the_flat_copies_of_earlier_releases_are_removed():
-    assert service_task('ndp_proxy', 'sync_service.yml')[0]['absent'] == [
+    assert service_task('ndp_proxy', 'sync_service.yml')['absent'] == [
         '/usr/local/lib/dockernet/_docker_addresses.py',
         '/usr/local/lib/dockernet/_iproute.py',
         '/usr/local/lib/dockernet/_ndp_proxy.py',
     ]
-    assert '/usr/local/lib/dockernet/_firewall.py' in service_task('firewall', 'main.yml')[0]['absent']
+    assert '/usr/local/lib/dockernet/_firewall.py' in service_task('firewall', 'main.yml')['absent']
 
 
 def test_sync_follows_the_link_of_its_interface(sync):
