@@ -88,7 +88,8 @@ molecule: venv
 
 # Bad input, faults, nothing lost, check mode and security on lab hosts of every engine generation.
 # `reliability` also rewrites the result tables in docs/reliability.md; `make test` leaves the docs alone.
-RELIABILITY_ENGINES ?= bookworm,trixie,forky
+# Every engine generation of the lab (tools/lab/lab.env), unless RELIABILITY_ENGINES= names fewer.
+RELIABILITY_ENGINES ?= $(shell sed -n 's/^ENGINES=//p' tools/lab/lab.env)
 reliability: venv
 	$(BIN)/python tests/reliability/run.py --engines $(RELIABILITY_ENGINES)
 

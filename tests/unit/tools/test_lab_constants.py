@@ -67,6 +67,12 @@ def test_lab_sh_takes_its_constants_from_lab_env():
             assert value not in text, f"lab.sh restates {name}={value}"
 
 
+def test_the_makefile_takes_the_engine_list_from_lab_env():
+    text = (REPO / "Makefile").read_text()
+    assert labkit.ENV["ENGINES"] not in text
+    assert "sed -n 's/^ENGINES=//p' tools/lab/lab.env" in text
+
+
 def test_molecule_lab_matches_lab_env():
     """Molecule creates its hosts from .config/molecule/config.yml, which cannot read lab.env: it must agree."""
     config = yaml.safe_load((REPO / ".config" / "molecule" / "config.yml").read_text())
