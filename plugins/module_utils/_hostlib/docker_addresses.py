@@ -32,15 +32,16 @@ def container_ipv6_addresses(containers: list, excluded_networks: frozenset = fr
     """The global IPv6 addresses of running containers, from the engine's container list.
 
     One dict per (container, network) pair holding an address: ``address``, ``container`` (its name
-    without the leading slash) and ``network``. Networks without IPv6, containers on the host network,
-    stopped containers (if the list came from ``all=True``) and the networks named in ``excluded_networks``
+    without the leading slash) and ``network``; a paused container counts as running. Networks without IPv6,
+    containers on the host network, stopped containers (if the list came from ``all=True``) and the networks named in ``excluded_networks``
     (internal networks, which must stay unreachable from other hosts) contribute nothing.
     """
     found = []
     for container in containers:
         if not isinstance(container, dict):
             continue
-        if container.get('State', 'running') != 'running':
+        # A paused container keeps its address and answers again once unpaused: its entry must stay.
+        if container.get('State', 'running') not in ('running', 'paused'):
             continue
         names = container.get('Names') or []
         name = names[0].lstrip('/') if names else (container.get('Id') or '')[:12]

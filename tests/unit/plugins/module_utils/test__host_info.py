@@ -167,3 +167,70 @@ def test_engine_networks_of_the_list_endpoint_have_no_containers():
     found = engine_networks(NETWORKS_28_5)
     assert found["relc_back"] == {"enable_ipv6": True, "ipv6_subnets": ["fd17:e864:e155::/64"], "containers": []}
     assert found["bridge"]["ipv6_subnets"] == [] and found["none"]["enable_ipv6"] is False
+
+
+# Objects of the `ip -j` output that are not links, or links without a name, are skipped, and the links after them
+# still count.
+ODD_LINKS = [
+    'not a link',
+    {'ifindex': 7, 'addr_info': [{'family': 'inet6', 'local': '2001:db8:ab11::8', 'scope': 'global', 'dynamic': True}]},
+    {
+        'ifname': 'eth0',
+        'addr_info': [{'family': 'inet6', 'local': '2001:db8:ab11::9', 'scope': 'global', 'dynamic': True}],
+    },
+]
+
+
+def test_interface_names_skip_objects_that_are_no_named_link():
+    assert interface_names(ODD_LINKS) == ['eth0']
+
+
+def test_interface_addresses_skip_objects_that_are_no_named_link():
+    assert interface_addresses(ODD_LINKS) == {'eth0': ['2001:db8:ab11::9/128']}
+
+
+def test_an_address_without_a_length_is_a_single_address():
+    links = [{'ifname': 'eth0', 'addr_info': [{'family': 'inet6', 'local': '2001:db8:ab11::9'}]}]
+    assert interface_addresses(links) == {'eth0': ['2001:db8:ab11::9/128']}
+
+
+def test_ra_interfaces_skip_objects_that_are_no_link():
+    assert ra_interfaces(ODD_LINKS, []) == ['eth0']
+
+
+@pytest.mark.parametrize("daemon_json", ["[]", "true", '"live-restore"', "1"])
+def test_a_daemon_json_that_is_no_object_sets_nothing(daemon_json):
+    assert live_restore_configured(daemon_json) is False
+    assert current_container_prefix(daemon_json) is None
+
+
+def test_pool_entries_that_are_no_pool_are_skipped():
+    daemon_json = json.dumps(
+        {
+            "fixed-cidr-v6": "2001:db8:ab11:0:8000::/67",
+            "default-address-pools": [
+                "2001:db8:ab11:0:a000::/67",
+                {"base": "not a prefix", "size": 75},
+                {"size": 75},
+                {"base": "2001:db8:ab11:0:a000::/67", "size": 75},
+            ],
+        }
+    )
+    assert current_container_prefix(daemon_json) == "2001:db8:ab11:0:8000::/66"
+
+
+def test_engine_networks_skip_what_is_no_named_network_and_odd_ipam_entries():
+    inspected = [
+        "not a network",
+        {"Name": "", "EnableIPv6": True},
+        {"EnableIPv6": True},
+        {
+            "Name": "v6net",
+            "EnableIPv6": True,
+            "IPAM": {"Config": [None, "2001:db8:cd11::/64", {"Subnet": "2001:db8:cd11::/64"}]},
+            "Containers": {"0123456789abcdef0123": {}, "fedcba9876543210fedc": "not a member"},
+        },
+    ]
+    assert engine_networks(inspected) == {
+        "v6net": {"enable_ipv6": True, "ipv6_subnets": ["2001:db8:cd11::/64"], "containers": ["0123456789ab"]}
+    }

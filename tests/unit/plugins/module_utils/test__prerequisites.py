@@ -38,6 +38,22 @@ def test_os_release_values_are_unquoted_and_comments_skipped():
 
 
 @pytest.mark.parametrize(
+    'line, value',
+    [
+        ('VARIANT=""', ''),  # an empty quoted value is empty, not two quotes
+        ("VARIANT=''", ''),
+        ('NAME="Debian', '"Debian'),  # a quote that is not closed stays
+        ('NAME=Debian"', 'Debian"'),
+        ('NAME="Debian\'', '"Debian\''),  # nor one closed by the other quote
+        ('BUILD_ID=X1X', 'X1X'),  # only quotes are taken off, not any equal first and last characters
+        ('VARIANT=', ''),
+    ],
+)
+def test_os_release_takes_off_only_a_pair_of_quotes(line, value):
+    assert parse_os_release(line + '\n') == {line.split('=')[0]: value}
+
+
+@pytest.mark.parametrize(
     'os_release, expected',
     [
         (TRIXIE, 'debian'),
@@ -64,6 +80,27 @@ def test_the_docker_client_package_follows_the_release(os_release, expected):
     assert package_for('docker-cli', os_release) == expected
 
 
+@pytest.mark.parametrize('version, expected', [('12.7', 'docker.io'), ('13.1', 'docker-cli'), ('14', 'docker-cli')])
+def test_the_docker_client_package_follows_the_major_release(version, expected):
+    assert package_for('docker-cli', parse_os_release('ID=debian\nVERSION_ID="%s"\n' % version)) == expected
+
+
+@pytest.mark.parametrize(
+    'name, package',
+    [
+        ('python3', 'python3'),
+        ('docker-sdk', 'python3-docker'),
+        ('iproute2', 'iproute2'),
+        ('ip6tables', 'iptables'),
+        ('systemd', 'systemd'),
+        ('dockerd', 'docker.io'),
+    ],
+)
+def test_the_package_of_each_prerequisite(name, package):
+    assert package_for(name, TRIXIE) == package
+    assert package_for(name, NOBLE) == package
+
+
 def test_a_missing_docker_sdk_names_the_import_error_and_the_package():
     found = check_docker_sdk("No module named 'docker'", TRIXIE)
     assert found.message() == (
@@ -87,8 +124,15 @@ def test_iproute_without_the_command():
 )
 def test_iproute_without_json_output(rc, stdout):
     found = check_iproute('/usr/sbin/ip', rc, stdout, TRIXIE)
-    assert found.name == 'iproute2'
-    assert found.problem == '/usr/sbin/ip gives no JSON output (ip -j, rc %d); a newer iproute2 is needed' % rc
+    assert found.message() == (
+        'iproute2: /usr/sbin/ip gives no JSON output (ip -j, rc %d); a newer iproute2 is needed; '
+        'the package iproute2 provides it' % rc
+    )
+
+
+def test_iproute_that_fails_is_reported_even_when_it_printed_a_list():
+    found = check_iproute('/usr/sbin/ip', 1, '[]', TRIXIE)
+    assert found.problem == '/usr/sbin/ip gives no JSON output (ip -j, rc 1); a newer iproute2 is needed'
 
 
 def test_iproute_with_json_output_is_fine():
@@ -101,7 +145,10 @@ def test_ip6tables_missing_or_broken():
         == 'ip6tables: no ip6tables command; the package iptables provides it'
     )
     broken = check_ip6tables('/usr/sbin/ip6tables', 127, 'exec: ip6tables-legacy: not found\nmore\n', TRIXIE)
-    assert broken.problem == '/usr/sbin/ip6tables does not run (rc 127: exec: ip6tables-legacy: not found)'
+    assert broken.message() == (
+        'ip6tables: /usr/sbin/ip6tables does not run (rc 127: exec: ip6tables-legacy: not found); '
+        'the package iptables provides it'
+    )
     assert check_ip6tables('/usr/sbin/ip6tables', 1, '', TRIXIE).problem == '/usr/sbin/ip6tables does not run (rc 1)'
     assert check_ip6tables('/usr/sbin/ip6tables', 0, 'ip6tables v1.8.11 (nf_tables)', TRIXIE) is None
 
@@ -112,7 +159,10 @@ def test_systemd_must_be_installed_and_running():
     )
     not_init = check_systemd('/usr/bin/systemctl', False, TRIXIE)
     assert not_init.package is None
-    assert not_init.message().startswith('systemd: systemd is not the running init system (no /run/systemd/system)')
+    assert not_init.message() == (
+        'systemd: systemd is not the running init system (no /run/systemd/system); the engine and '
+        "the collection's units are managed through it"
+    )
     assert check_systemd('/usr/bin/systemctl', True, TRIXIE) is None
 
 

@@ -73,15 +73,47 @@ def test_serial_refusals(value, words):
     assert words in str(caught.value)
 
 
-@pytest.mark.parametrize("value, expected", [(0, 0), ("0", 0), (25, 25), ("25%", 25), (12.5, 12.5), ("12.5", 12.5)])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (True, "a batch size is a host count or a percentage, not a boolean"),
+        ([1, 0], "a batch size in a list must be 1 or more hosts, not 0"),
+        ("0%", "a percentage of the hosts must be above 0% and at most 100%, not 0%"),
+        (" 100.5% ", "a percentage of the hosts must be above 0% and at most 100%, not 100.5%"),
+        ([], "an empty list; leave the variable unset (or 0) to configure every host at once"),
+        (-3, "-3 is negative; 0 (or unset) configures every host at once"),
+    ],
+)
+def test_serial_refusals_say_what_to_set(value, words):
+    with pytest.raises(ValueError) as caught:
+        parse_serial(value)
+    assert str(caught.value) == words
+
+
+@pytest.mark.parametrize("value, expected", [("1%", "1%"), ("0.5%", "0.5%"), ("99.5%", "99.5%")])
+def test_serial_percentages_down_to_a_fraction_of_one(value, expected):
+    assert parse_serial(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(0, 0), ("0", 0), (25, 25), ("25%", 25), (12.5, 12.5), ("12.5", 12.5), ("12.5%", 12.5), (100, 100), ("100%", 100)],
+)
 def test_max_fail_values(value, expected):
     assert parse_max_fail(value) == expected
 
 
-@pytest.mark.parametrize("value", [-1, 101, True, "some", None, [10]])
+@pytest.mark.parametrize("value", ["25%", "25", " 25 %"])
+def test_a_whole_max_fail_percentage_stays_a_whole_number(value):
+    # The preflight play of configure.yml prints it: 25, not 25.0.
+    assert repr(parse_max_fail(value)) == "25"
+
+
+@pytest.mark.parametrize("value", [-1, 101, 100.5, True, "some", None, [10], "25X", "12.5X"])
 def test_max_fail_refusals(value):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as caught:
         parse_max_fail(value)
+    assert str(caught.value) == "%r is not a percentage from 0 to 100" % (value,)
 
 
 def test_every_problem_names_the_host_and_the_variable():
@@ -96,6 +128,18 @@ def test_every_problem_names_the_host_and_the_variable():
         "docker3: dockernet_serial: unset here but 1 on docker1; the whole site is rolled out with one value: set it "
         "once, in group_vars of the hosts' group or with -e",
         "docker1: dockernet_max_fail_percentage: 200 is not a percentage from 0 to 100",
+    ]
+
+
+def test_a_value_unset_on_the_first_host_is_reported_as_unset_there():
+    hostvars = site(dockernet_serial=2)
+    del hostvars["docker1"]["dockernet_serial"]
+    with pytest.raises(RolloutError) as caught:
+        batch_settings(hostvars, HOSTS)
+    assert str(caught.value).splitlines() == [
+        "%s: dockernet_serial: 2 here but unset on docker1; the whole site is rolled out with one value: set it "
+        "once, in group_vars of the hosts' group or with -e" % host
+        for host in ("docker2", "docker3")
     ]
 
 

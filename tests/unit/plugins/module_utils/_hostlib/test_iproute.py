@@ -333,3 +333,161 @@ def test_error_fail_kwargs():
     error = iproute.IprouteError('boom', ['ip', 'x'], 2, 'out', 'err')
     assert error.fail_kwargs() == {'msg': 'boom', 'cmd': ['ip', 'x'], 'rc': 2, 'stdout': 'out', 'stderr': 'err'}
     assert iproute.IprouteError('plain').fail_kwargs() == {'msg': 'plain'}
+
+
+def answering(rc, stdout, stderr=''):
+    """A run callable whose command answers rc, stdout and stderr; records the argv lists it was given."""
+    calls = []
+
+    def run(argv, data=None):
+        calls.append(argv)
+        return rc, stdout, stderr
+
+    run.calls = calls
+    return run
+
+
+def test_read_proxy_entries_runs_ip_once_and_parses_its_output():
+    run = answering(0, SHOW_DEV_NUMERIC)
+    entries = iproute.read_proxy_entries(run, '/usr/sbin/ip', 'eth0')
+    assert run.calls == [['/usr/sbin/ip', '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', 'eth0']]
+    assert [(e['address'], e['protocol']) for e in entries][:3] == [
+        ('2001:db8:ab11:0:8000::99', '12'),
+        ('2001:db8:ab11:0:8000::98', None),
+        ('2001:db8:ab11:0:8000::2', '214'),
+    ]
+
+
+def test_run_json_names_a_missing_interface():
+    argv = ['/usr/sbin/ip', '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', 'nope0']
+    with pytest.raises(iproute.InterfaceNotFound) as caught:
+        iproute.run_json(answering(1, '', 'Cannot find device "nope0"\n'), argv)
+    assert caught.value.fail_kwargs() == {
+        'msg': 'Interface nope0 does not exist',
+        'cmd': argv,
+        'rc': 1,
+        'stdout': '',
+        'stderr': 'Cannot find device "nope0"\n',
+    }
+
+
+def test_run_json_failure_gives_the_command_and_its_error():
+    argv = ['/usr/sbin/ip', '-j', '-6', 'route', 'show', 'proto', 'ra']
+    with pytest.raises(iproute.IprouteError) as caught:
+        iproute.run_json(answering(255, '', 'Error: argument "ra" is wrong: invalid "protocol"\n'), argv)
+    assert caught.value.fail_kwargs() == {
+        'msg': '/usr/sbin/ip -j -6 route show proto ra failed: Error: argument "ra" is wrong: invalid "protocol"',
+        'cmd': argv,
+        'rc': 255,
+        'stdout': '',
+        'stderr': 'Error: argument "ra" is wrong: invalid "protocol"\n',
+    }
+
+
+def test_run_json_output_that_is_no_list_says_what_it_got():
+    argv = ['/usr/sbin/ip', '-j', 'addr', 'show']
+    with pytest.raises(iproute.IprouteError) as caught:
+        iproute.run_json(answering(0, '{"ifname": "lo"}\n', 'warning\n'), argv)
+    assert caught.value.fail_kwargs() == {
+        'msg': 'Cannot parse the JSON output of /usr/sbin/ip -j addr show (iproute2 too old for -j?): '
+        'expected a JSON list from ip -j, got dict',
+        'cmd': argv,
+        'rc': 0,
+        'stdout': '{"ifname": "lo"}\n',
+        'stderr': 'warning\n',
+    }
+
+
+def test_an_error_without_output_has_empty_output():
+    assert iproute.IprouteError('boom', ['ip', 'x'], 2).fail_kwargs() == {
+        'msg': 'boom',
+        'cmd': ['ip', 'x'],
+        'rc': 2,
+        'stdout': '',
+        'stderr': '',
+    }
+
+
+def test_parse_skips_what_is_no_proxy_entry_and_reads_on():
+    items = [
+        {'dst': '2001:db8:ab11::99', 'lladdr': '02:00:00:00:00:01', 'state': ['PERMANENT']},
+        {'proxy': None},
+        'not an entry',
+        {'dst': '2001:db8:ab11::23', 'proxy': None},
+    ]
+    assert iproute.proxy_entries(items) == [
+        {'address': '2001:db8:ab11::23', 'dev': None, 'protocol': None, 'flags': []}
+    ]
+
+
+def test_an_add_line_is_untagged_by_default():
+    assert iproute.neigh_proxy_add_line('2001:db8::1', 'eth0') == 'neigh add proxy 2001:db8::1 dev eth0'
+
+
+def test_protocol_and_metric_bounds():
+    assert iproute.route_add_line('2001:db8::/64', '2001:db8::1', 'eth0', 255).endswith(' proto 255')
+    assert iproute.route_del_line('2001:db8::/64', 1, 0) == 'route del 2001:db8::/64 proto 1 metric 0'
+    assert iproute.route_del_line('2001:db8::/64', 214, 2**32 - 1).endswith(' metric 4294967295')
+
+
+@pytest.mark.parametrize(
+    'value, allow_zero, message',
+    [
+        (True, False, 'protocol True is outside 1-255'),
+        ('214', False, "protocol '214' is outside 1-255"),
+        (256, True, 'protocol 256 is outside 0-255'),
+        (0, False, 'protocol 0 is outside 1-255'),
+    ],
+)
+def test_protocol_number_refusals(value, allow_zero, message):
+    with pytest.raises(ValueError) as caught:
+        iproute.protocol_number(value, allow_zero)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize('value', [2**32, -1, True, '7', 1.5])
+def test_metric_number_refusals(value):
+    with pytest.raises(ValueError) as caught:
+        iproute.metric_number(value)
+    assert str(caught.value) == 'metric %r is not a route metric' % (value,)
+
+
+def test_run_batch_runs_the_family_given():
+    module = RecordingModule()
+    iproute.run_batch(module_runner(module), '/usr/sbin/ip', ['route del 192.0.2.0/24 proto 214 metric 0'], '-4')
+    assert [argv for argv, dummy, dummy in module.calls] == [['/usr/sbin/ip', '-4', '-batch', '-']]
+
+
+def test_run_batch_refusal_message():
+    with pytest.raises(iproute.UnsafeBatchLine) as caught:
+        iproute.run_batch(answering(0, ''), '/usr/sbin/ip', ['route del x;y'])
+    assert caught.value.fail_kwargs() == {
+        'msg': "refusing to run ip -batch: line 'route del x;y' holds characters no validated value has "
+        '(nothing was changed)'
+    }
+
+
+@pytest.mark.parametrize(
+    'stdout, stderr, reason',
+    [
+        (
+            '',
+            'RTNETLINK answers: File exists\nCommand failed -:2\n',
+            'RTNETLINK answers: File exists\nCommand failed -:2',
+        ),
+        ('Command failed -:2\n', '', 'Command failed -:2'),
+    ],
+)
+def test_run_batch_failure_says_how_many_changes_and_what_failed(stdout, stderr, reason):
+    argv = ['/usr/sbin/ip', '-6', '-batch', '-']
+    lines = ['neigh del proxy 2001:db8::9 dev eth0', 'neigh add proxy 2001:db8::1 dev eth0 protocol 214']
+    with pytest.raises(iproute.IprouteError) as caught:
+        iproute.run_batch(answering(2, stdout, stderr), '/usr/sbin/ip', lines)
+    assert caught.value.fail_kwargs() == {
+        'msg': 'ip -batch failed part way through 2 changes (those before the failing one are applied; '
+        'running again converges): ' + reason,
+        'cmd': argv,
+        'rc': 2,
+        'stdout': stdout,
+        'stderr': stderr,
+    }
