@@ -53,6 +53,8 @@ def _batch(value: t.Any) -> int | str:
 
 def parse_serial(value: t.Any) -> int | str | list:
     """The play's ``serial`` from ``dockernet_serial``: 0 (every host in one batch), a size, or a list of sizes."""
+    if isinstance(value, str):
+        value = value.strip()
     if value is None or value is _UNSET or value == 0 or value == "0":
         return 0
     if isinstance(value, (list, tuple)):
@@ -66,11 +68,12 @@ def parse_serial(value: t.Any) -> int | str | list:
 
 def parse_max_fail(value: t.Any) -> float | int:
     """``dockernet_max_fail_percentage``: a number from 0 to 100."""
-    if isinstance(value, str) and _COUNT.match(value.rstrip("%")):
-        value = int(value.rstrip("%"))
-    elif isinstance(value, str):
+    text = value.strip().rstrip("%").strip() if isinstance(value, str) else None
+    if text is not None and _COUNT.match(text):
+        value = int(text)
+    elif text is not None:
         try:
-            value = float(value.rstrip("%"))
+            value = float(text)
         except ValueError:
             pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:

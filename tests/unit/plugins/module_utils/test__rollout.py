@@ -45,6 +45,7 @@ def test_an_explicit_percentage_applies_without_batches_too():
         ("2", 2),
         ("25%", "25%"),
         (" 50 % ", "50%"),
+        (" 0 ", 0),
         ("100%", "100%"),
         ([1, "50%", "100%"], [1, "50%", "100%"]),
         (["1", 2], [1, 2]),
@@ -103,7 +104,7 @@ def test_max_fail_values(value, expected):
     assert parse_max_fail(value) == expected
 
 
-@pytest.mark.parametrize("value", ["25%", "25", " 25 %"])
+@pytest.mark.parametrize("value", ["25%", "25", " 25 %", "25% ", " 25 % "])
 def test_a_whole_max_fail_percentage_stays_a_whole_number(value):
     # The preflight play of configure.yml prints it: 25, not 25.0.
     assert repr(parse_max_fail(value)) == "25"
