@@ -40,7 +40,6 @@ RECORD_VERSION = 1
 OWNED_CHAIN_PREFIX = 'DOCKERNET-'
 # The link-local gateway address the engine puts on a bridge with IPv6 on.
 ENGINE_LINK_LOCAL = ipaddress.IPv6Address('fe80::1')
-_SYSCTL_NAME = re.compile(r'^[A-Za-z0-9_]+(\.[A-Za-z0-9_@/-]+)+$')
 _CHAIN_NAME = re.compile(r'^[A-Za-z0-9_.-]{1,28}$')
 
 
@@ -238,13 +237,6 @@ def revert_daemon(config: dict, record: dict) -> dict:
 
 
 # ------------------------------------------------------------------ sysctls
-def sysctl_path(name: str) -> str:
-    """/proc/sys path of a sysctl written as sysctl(8) does (dots between parts, slashes for dots in a part)."""
-    if not isinstance(name, str) or not _SYSCTL_NAME.fullmatch(name) or '..' in name:
-        raise ValueError('%r is not a sysctl name' % (name,))
-    return '/proc/sys/' + '/'.join(part.replace('/', '.') for part in name.split('.'))
-
-
 def sysctl_restores(record: dict, current: dict) -> dict:
     """{name: value} to write back: recorded values that differ from ``current`` (name: text or None when the
     key does not exist now). A key recorded as absent, or absent now (its interface is gone), is left alone."""

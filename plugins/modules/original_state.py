@@ -120,9 +120,9 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state imp
     record_names,
     record_values,
     render_record,
-    sysctl_path,
     sysctl_restores,
 )
+from ansible_collections.dockernet.ipv6.plugins.module_utils._sysctls import sysctl_path
 
 
 def read_sysctl(module, name):

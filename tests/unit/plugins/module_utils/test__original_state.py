@@ -124,23 +124,6 @@ def test_revert_twice_is_a_no_op():
 # --- sysctls
 
 
-@pytest.mark.parametrize(
-    'name, path',
-    [
-        ('net.ipv6.conf.all.forwarding', '/proc/sys/net/ipv6/conf/all/forwarding'),
-        ('net.ipv6.conf.eth0/100.proxy_ndp', '/proc/sys/net/ipv6/conf/eth0.100/proxy_ndp'),
-    ],
-)
-def test_sysctl_path(name, path):
-    assert st.sysctl_path(name) == path
-
-
-@pytest.mark.parametrize('name', ['net..x', 'kernel', 'net.ipv6.conf.a b.x', '../../etc/passwd', 'net.x\n'])
-def test_sysctl_path_refuses_what_is_not_a_name(name):
-    with pytest.raises(ValueError):
-        st.sysctl_path(name)
-
-
 def test_sysctl_restores_only_what_differs_and_exists():
     record = {'sysctls': {'a.b': '0', 'a.c': '1', 'a.d': None, 'a.e': '2'}}
     assert st.sysctl_restores(record, {'a.b': '1', 'a.c': '1', 'a.d': '5', 'a.e': None}) == {'a.b': '0'}
