@@ -88,14 +88,12 @@ diff:
 """
 
 import os
-import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
-from ansible_collections.dockernet.ipv6.plugins.module_utils._service_files import ROOT, Found
+from ansible_collections.dockernet.ipv6.plugins.module_utils._root_files import found_at, set_attributes, write_file
 from ansible_collections.dockernet.ipv6.plugins.module_utils._sysctls import (
     FILE_MODE,
     SysctlsError,
@@ -118,57 +116,9 @@ def read_runtime(module, name):
 
 def write_runtime(module, name, value):
     try:
-        with open(sysctl_path(name), 'w', encoding='ascii') as handle:
-            handle.write(value + '\n')
+        files.write_line(sysctl_path(name), value)
     except OSError as exc:
         module.fail_json(msg='values: cannot set %s to %s: %s' % (name, value, to_native(exc)))
-
-
-def found_file(module, path):
-    """The file as it is, None when absent; fails when something else than a regular file is there."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        module.fail_json(msg='file: cannot read %s: %s' % (path, to_native(exc)))
-    if not stat.S_ISREG(info.st_mode):
-        module.fail_json(msg='file: %s exists and is not a regular file' % path)
-    try:
-        with open(path, 'rb') as handle:
-            content = handle.read()
-    except OSError as exc:
-        module.fail_json(msg='file: cannot read %s: %s' % (path, to_native(exc)))
-    return Found(content, stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
-
-
-def set_attributes(module, path):
-    try:
-        os.chmod(path, FILE_MODE)
-        os.chown(path, ROOT, ROOT)
-    except OSError as exc:
-        module.fail_json(msg='file: cannot set the mode and owner of %s: %s' % (path, to_native(exc)))
-
-
-def write_file(module, path, text):
-    directory = os.path.dirname(path)
-    try:
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
-    except OSError as exc:
-        module.fail_json(msg='file: cannot write %s: %s' % (path, to_native(exc)))
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(to_bytes(text))
-        module.atomic_move(temp_path, path)
-    except OSError as exc:
-        module.fail_json(msg='file: cannot write %s: %s' % (path, to_native(exc)))
-    finally:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-    # atomic_move keeps the attributes of a file it replaces: set the wanted ones on the new file.
-    set_attributes(module, path)
 
 
 def main() -> None:
@@ -187,7 +137,7 @@ def main() -> None:
         module.fail_json(msg=str(exc))
     current = {name: read_runtime(module, name) for name in wanted}
     try:
-        todo = plan(wanted, current, path, found_file(module, path))
+        todo = plan(wanted, current, path, found_at(module, path))
     except SysctlsError as exc:
         module.fail_json(msg=str(exc))
     # Checked in check mode too, so that it predicts the failure; only the keys to set need to be writable.
@@ -203,9 +153,9 @@ def main() -> None:
             if error:
                 module.fail_json(msg=error, runtime_changed=todo.runtime)
         if 'content' in todo.file_changes:
-            write_file(module, path, todo.file_text)
+            write_file(module, path, to_bytes(todo.file_text), FILE_MODE)
         elif todo.file_changes:
-            set_attributes(module, path)
+            set_attributes(module, path, FILE_MODE)
 
     module.exit_json(
         changed=bool(todo.runtime or todo.file_changes),

@@ -137,8 +137,7 @@ def read_sysctl(module, name):
 
 def write_sysctl(module, name, value):
     try:
-        with open(sysctl_path(name), 'w', encoding='ascii') as handle:
-            handle.write(value + '\n')
+        files.write_line(sysctl_path(name), value)
     except OSError as exc:
         module.fail_json(msg='Cannot set %s to %s: %s' % (name, value, to_native(exc)))
 

@@ -121,17 +121,19 @@ systemctl:
 """
 
 import os
-import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
+from ansible_collections.dockernet.ipv6.plugins.module_utils._root_files import (
+    found_at,
+    make_directory,
+    set_attributes,
+    write_file,
+)
 from ansible_collections.dockernet.ipv6.plugins.module_utils._service_files import (
     DIRECTORY_MODE,
-    ROOT,
-    Found,
     ServiceFilesError,
     check_paths,
     directory_change,
@@ -141,68 +143,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._service_files impo
 )
 
 UNIT_DIRECTORY = '/etc/systemd/system'
-
-
-def found_at(module, path, directory=False):
-    """What is at ``path`` now, None when nothing is; fails when it is not the kind wanted (file or directory)."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
-    if directory:
-        if not stat.S_ISDIR(info.st_mode):
-            module.fail_json(msg='directories: %s exists and is not a directory' % path)
-        return Found(None, stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
-    if not stat.S_ISREG(info.st_mode):
-        module.fail_json(msg='%s exists and is not a regular file' % path)
-    try:
-        with open(path, 'rb') as handle:
-            content = handle.read()
-    except OSError as exc:
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
-    return Found(content, stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid)
-
-
-def make_directory(module, path):
-    parent = os.path.dirname(path)
-    if parent and not os.path.isdir(parent):
-        make_directory(module, parent)
-    try:
-        os.mkdir(path, DIRECTORY_MODE)
-        os.chmod(path, DIRECTORY_MODE)
-        os.chown(path, ROOT, ROOT)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        module.fail_json(msg='Cannot create %s: %s' % (path, to_native(exc)))
-
-
-def write_file(module, path, content, mode):
-    directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        make_directory(module, directory)
-    fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(content)
-        module.atomic_move(temp_path, path)
-    except OSError as exc:
-        module.fail_json(msg='Cannot write %s: %s' % (path, to_native(exc)))
-    finally:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-    # atomic_move keeps the attributes of a file it replaces: set the wanted ones on the new file.
-    set_attributes(module, path, mode)
-
-
-def set_attributes(module, path, mode):
-    try:
-        os.chmod(path, mode)
-        os.chown(path, ROOT, ROOT)
-    except OSError as exc:
-        module.fail_json(msg='Cannot set the mode and owner of %s: %s' % (path, to_native(exc)))
 
 
 def systemctl(module, argv, check=True):

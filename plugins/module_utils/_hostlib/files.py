@@ -22,6 +22,12 @@ def read_text(path: str) -> str | None:
         raise FileReadError('Cannot read %s: %s' % (path, exc)) from None
 
 
+def write_line(path: str, text: str) -> None:
+    """Write ``text`` and a newline to ``path`` in one write, in place (a /proc/sys file); OSError when refused."""
+    with open(path, 'w', encoding='ascii') as handle:
+        handle.write(text + '\n')
+
+
 def module_read_text(module, path: str, note: str = '') -> str | None:
     """read_text for a module: when the file cannot be read, the task fails (``module.fail_json``) saying why,
     with ``note`` after the message."""

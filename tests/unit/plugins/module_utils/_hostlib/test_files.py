@@ -11,6 +11,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.files impo
     FileReadError,
     module_read_text,
     read_text,
+    write_line,
 )
 
 
@@ -43,3 +44,12 @@ def test_a_module_fails_the_task_with_the_reason_and_its_note(tmp_path):
     with pytest.raises(SystemExit, match=r"^Cannot read .*/daemon\.json: .*; it was left untouched$"):
         module_read_text(FailingModule(), str(tmp_path / "daemon.json"), "; it was left untouched")
     assert module_read_text(FailingModule(), str(tmp_path / "absent.json")) is None
+
+
+def test_a_line_is_written_whole_in_place(tmp_path):
+    target = tmp_path / "forwarding"
+    target.write_text("0\n")
+    write_line(str(target), "1")
+    assert target.read_text() == "1\n"
+    with pytest.raises(OSError):
+        write_line(str(tmp_path / "missing" / "forwarding"), "1")
