@@ -692,3 +692,261 @@ def test_redact_recorded():
         'ipv6': {'present': False},
         'ip6tables': {'present': True, 'value': False},
     }
+
+
+# --- whole messages
+
+
+def _message(call, *args, **kwargs):
+    with pytest.raises(dc.DaemonConfigError) as info:
+        call(*args, **kwargs)
+    return str(info.value)
+
+
+def test_unusable_file_messages_are_whole_sentences():
+    assert _message(dc.parse_config, '{"ipv6": true,}', PATH) == (
+        '/etc/docker/daemon.json is not valid JSON (Expecting property name enclosed in double quotes: line 1 column '
+        '15 (char 14)); fix or remove it by hand, it was left untouched'
+    )
+    assert _message(dc.parse_config, '["ipv6"]', PATH) == (
+        '/etc/docker/daemon.json holds a JSON list, not an object of daemon settings; it was left untouched'
+    )
+
+
+def test_keys_both_set_and_removed_are_all_named_in_order():
+    assert _message(dc.merge, {}, {'ipv6': True, 'debug': True, 'ip6tables': True}, ['ipv6', 'debug']) == (
+        'keys cannot be both set and removed: debug, ipv6'
+    )
+
+
+@pytest.mark.parametrize(
+    'pools, scope, message',
+    [
+        (
+            [{'base': 'fd00::/130', 'size': 140}],
+            [],
+            "ipv6_address_pools[0].base: 'fd00::/130' is not an IPv6 prefix ('fd00::/130' does not appear to be an "
+            'IPv4 or IPv6 network)',
+        ),
+        ([{'base': 64, 'size': 80}], [], 'ipv6_address_pools[0].base: 64 is not an IPv6 prefix'),
+        (
+            [OURS, {'base': '10.0.0.0/8', 'size': 24}],
+            [],
+            'ipv6_address_pools[1].base: 10.0.0.0/8 is an IPv4 prefix; only IPv6 pools are managed',
+        ),
+        (
+            [{'base': '2001:db8::/64', 'size': 64}],
+            [],
+            'ipv6_address_pools[0]: size 64 must be a prefix length longer than the base 2001:db8::/64 and at most 128',
+        ),
+        (
+            [{'base': '2001:db8::/64'}],
+            [],
+            "ipv6_address_pools[0]: {'base': '2001:db8::/64'} must have exactly the keys base and size",
+        ),
+        (['2001:db8::/64'], [], "ipv6_address_pools[0]: '2001:db8::/64' must have exactly the keys base and size"),
+        (
+            [OURS, {'base': '2001:DB8:AB11:0:A000::/67', 'size': 80}],
+            [],
+            'ipv6_address_pools[1]: 2001:db8:ab11:0:a000::/67 size 80 is listed twice',
+        ),
+        (
+            [OURS],
+            [SITE, '2001:db8:ab11::1/64'],
+            "ipv6_address_pools_scope[1]: '2001:db8:ab11::1/64' is not an IPv6 prefix (2001:db8:ab11::1/64 has host "
+            'bits set)',
+        ),
+    ],
+)
+def test_bad_option_messages_are_whole_sentences(pools, scope, message):
+    assert _message(dc.merge_address_pools, [CUSTOM_V4], pools, scope, PATH) == message
+
+
+@pytest.mark.parametrize(
+    'current, message',
+    [
+        (
+            {'base': '10.0.0.0/8', 'size': 24},
+            'default-address-pools holds a JSON dict, not a list of pools; fix or remove it by hand, the file was '
+            'left untouched',
+        ),
+        (
+            [CUSTOM_V4, {'size': 24}],
+            'default-address-pools[1] {"size": 24} is not an object with base and size; fix or remove it by hand, '
+            'the file was left untouched',
+        ),
+        (
+            [{'base': '10.0.0.0/8', 'size': None}],
+            'default-address-pools[0] {"base": "10.0.0.0/8", "size": null} has a size that is not a prefix length '
+            "between the base's and 32; fix or remove it by hand, the file was left untouched",
+        ),
+        (
+            [CUSTOM_V4, 24],
+            'default-address-pools[1] 24 is not an object with base and size; fix or remove it by hand, the file was '
+            'left untouched',
+        ),
+        (
+            [{'base': '10.0.0.0/33', 'size': 24}],
+            'default-address-pools[0] {"base": "10.0.0.0/33", "size": 24} has a base that is not a prefix; fix or '
+            'remove it by hand, the file was left untouched',
+        ),
+        (
+            [{'base': ['10.0.0.0/8'], 'size': 24}],
+            'default-address-pools[0] {"base": ["10.0.0.0/8"], "size": 24} has a base that is not a prefix; fix or '
+            'remove it by hand, the file was left untouched',
+        ),
+        (
+            [{'base': 'fd00::/33', 'size': 129}],
+            'default-address-pools[0] {"base": "fd00::/33", "size": 129} has a size that is not a prefix length '
+            "between the base's and 128; fix or remove it by hand, the file was left untouched",
+        ),
+    ],
+)
+def test_malformed_pools_in_file_messages_are_whole_sentences(current, message):
+    assert _message(dc.merge_address_pools, current, [OURS], [SITE], PATH) == PATH + ': ' + message
+
+
+def test_pools_key_named_elsewhere_message_is_a_whole_sentence():
+    assert _message(dc.plan_merge, None, {}, ['default-address-pools'], PATH, address_pools=[]) == (
+        'default-address-pools is managed by ipv6_address_pools; do not name it in settings or remove as well'
+    )
+
+
+def test_restore_messages_are_whole_sentences():
+    assert _message(dc.plan_restore, None, True, None, PATH) == (
+        'restore.content is required when restore.existed is true'
+    )
+    undo = dc.previous(SECRET_FILE)
+    assert _message(dc.plan_restore, '{"ipv6": true}\n', True, undo['content'], PATH) == (
+        'restore.content shows the value of log-opts.splunk-token redacted, and neither /etc/docker/daemon.json nor '
+        'the backup (none given) holds it; put the file back from a backup by hand'
+    )
+    hidden_whole = dc.render({'proxies': dc.REDACTED})
+    assert _message(dc.plan_restore, '{}', True, hidden_whole, PATH, backup_path='/var/backups/daemon.json') == (
+        'restore.content shows the value of proxies redacted, and neither /etc/docker/daemon.json nor the backup '
+        '/var/backups/daemon.json holds it; put the file back from a backup by hand'
+    )
+
+
+def test_errors_met_while_planning_name_the_file():
+    assert _message(dc.plan_merge, '{"log-driver": ', OWNED, [], PATH) == (
+        '/etc/docker/daemon.json is not valid JSON (Expecting value: line 1 column 16 (char 15)); fix or remove it '
+        'by hand, it was left untouched'
+    )
+    assert _message(dc.plan_merge, '{"default-address-pools": 5}', {}, [], PATH, address_pools=[OURS]) == (
+        '/etc/docker/daemon.json: default-address-pools holds a JSON int, not a list of pools; fix or remove it by '
+        'hand, the file was left untouched'
+    )
+    undo = dc.previous(SECRET_FILE)
+    assert _message(dc.plan_restore, '{"ipv6": ', True, undo['content'], PATH) == (
+        '/etc/docker/daemon.json is not valid JSON (Expecting value: line 1 column 10 (char 9)); fix or remove it '
+        'by hand, it was left untouched'
+    )
+
+
+def test_pools_of_single_addresses_are_allowed():
+    # A size of 128 (or 32 for IPv4) gives one address per network: odd, but the engine takes it.
+    host_pools = [{'base': '10.30.0.0/24', 'size': 32}, {'base': 'fd00:1::/120', 'size': 128}]
+    wanted = {'base': '2001:db8:ab11::/120', 'size': 128}
+    assert dc.merge_address_pools(host_pools, [wanted], [SITE], PATH) == [host_pools[0], wanted, host_pools[1]]
+
+
+def test_removing_the_last_key_leaves_an_empty_object():
+    plan = dc.plan_merge('{"debug": true}\n', {}, ['debug'], PATH)
+    assert plan.changed
+    assert plan.after_text == '{}\n'
+    assert plan.config == {}
+
+
+def test_diff_headers_of_a_file_that_stays():
+    plan = dc.plan_merge(USER_FILE, OWNED, [], PATH)
+    diff = dc.diff(plan, PATH)
+    assert (diff['before_header'], diff['after_header']) == (PATH, PATH)
+    assert diff['before'] == USER_FILE
+
+
+def test_a_restore_from_the_backup_to_the_same_text_is_no_change():
+    undo = dc.previous(SECRET_FILE)
+    plan = dc.plan_restore(SECRET_FILE, True, undo['content'], PATH, backup_text=SECRET_FILE, backup_path='b')
+    assert plan.before_text == SECRET_FILE
+    assert not plan.changed
+
+
+def test_restore_without_backup_gives_the_config_with_the_real_secrets():
+    changed = dc.plan_merge(SECRET_FILE, {'ipv6': True}, [], PATH)
+    plan = dc.plan_restore(changed.after_text, True, dc.previous(SECRET_FILE)['content'], PATH)
+    assert plan.config == json.loads(SECRET_FILE)
+
+
+def test_restore_puts_back_a_whole_section_that_was_redacted():
+    # dockerd refuses a proxies that is no object, but the file is put back as it was.
+    before = '{"proxies": "%s", "debug": true}\n' % PROXY
+    undo = dc.previous(before)
+    assert undo['content'] == '{"proxies": "********", "debug": true}\n'
+    plan = dc.plan_restore('{"proxies": "%s"}\n' % PROXY, True, undo['content'], PATH)
+    assert plan.after_text == before
+    assert plan.config == {'proxies': PROXY, 'debug': True}
+
+
+def test_empty_secret_values_and_sections_after_a_whole_secret():
+    assert dc.secret_values({'proxies': '', 'log-opts': None}) == []
+    assert dc.redact_text('{"proxies": ""}') == '{"proxies": ""}'
+    config = {'proxies': PROXY, 'log-opts': {'splunk-token': TOKEN}}
+    assert dc.secret_values(config) == [(('proxies', None), PROXY), (('log-opts', 'splunk-token'), TOKEN)]
+    assert dc.redact_config(config) == {'proxies': dc.REDACTED, 'log-opts': {'splunk-token': dc.REDACTED}}
+
+
+def test_redact_text_keeps_the_formatting_around_nulls_and_non_ascii_secrets():
+    # The password holds its ä as it is, not as \u00e4; the nulls around it stay as they are.
+    text = '{"debug": null,\n "proxies": {"http-proxy": "http://u:päss@p:3128",  "no-proxy": null}}'
+    assert dc.redact_text(text) == '{"debug": null,\n "proxies": {"http-proxy": "********",  "no-proxy": null}}'
+
+
+def test_redact_text_rewrites_when_replacing_the_secret_would_break_the_json():
+    # The secret's spelling ": " is also the separator between every key and its value.
+    assert dc.redact_text('{"proxies": {"http-proxy": ": "}}') == dc.render({'proxies': {'http-proxy': dc.REDACTED}})
+
+
+def test_restore_without_backup_gives_back_a_non_ascii_secret_as_written():
+    before = '{"proxies": {"http-proxy": "http://u:päss@p:3128"}, "debug": true}\n'
+    undo = dc.previous(before)
+    assert undo['content'] == '{"proxies": {"http-proxy": "********"}, "debug": true}\n'
+    plan = dc.plan_restore('{"proxies": {"http-proxy": "http://u:päss@p:3128"}}', True, undo['content'], PATH)
+    assert plan.after_text == before
+
+
+def test_restore_rewrites_when_a_marker_is_no_secret():
+    # A label that reads like the marker: the markers cannot be told apart, so the file is written out anew.
+    content = '{"proxies": {"http-proxy": "********"}, "labels": ["********"]}'
+    plan = dc.plan_restore('{"proxies": {"http-proxy": "%s"}}' % PROXY, True, content, PATH)
+    assert plan.after_text == dc.render({'proxies': {'http-proxy': PROXY}, 'labels': [dc.REDACTED]})
+
+
+@pytest.mark.parametrize(
+    'exec_start, flags',
+    [
+        # Only the argv, without the fields systemd prints after it.
+        ('argv[]=/usr/bin/dockerd -H fd://', ['-H', 'fd://']),
+        # A quote shlex cannot close: split at blanks instead.
+        (
+            '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd --label "a b -H fd:// ; ignore_errors=no }',
+            ['--label', '"a', 'b', '-H', 'fd://'],
+        ),
+        # Flags after an environment reference and after --config-file=... are kept.
+        (
+            '{ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd $DOCKER_OPTS --config-file=/x.json -H fd:// ; '
+            'ignore_errors=no }',
+            ['-H', 'fd://'],
+        ),
+    ],
+)
+def test_service_flags_of_unusual_exec_start(exec_start, flags):
+    assert dc.service_flags(exec_start) == flags
+
+
+def test_validation_message_joins_its_lines_with_a_space():
+    tmp = '/etc/docker/.daemon.json.x1.tmp'
+    output = '  unable to configure the Docker daemon with file %s:\n\n invalid default-address-pools\n' % tmp
+    assert dc.validation_message(output, tmp, PATH) == (
+        'unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid default-address-pools'
+    )

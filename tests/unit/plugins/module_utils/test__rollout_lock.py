@@ -117,3 +117,114 @@ def test_timeout(value, expected):
 def test_bad_timeout(value):
     with pytest.raises(ValueError):
         parse_timeout(value)
+
+
+def test_timeout_refusals_are_whole_sentences():
+    messages = []
+    for value in (True, "1h", "  ", 1.5, 59):
+        with pytest.raises(ValueError) as info:
+            parse_timeout(value)
+        messages.append(str(info.value))
+    assert messages == [
+        "True is not a number of seconds",
+        "'1h' is not a whole number of seconds",
+        "'  ' is not a whole number of seconds",
+        "1.5 is not a whole number of seconds",
+        "59 s is shorter than the 60 s a preflight alone can take; give the longest a rollout may hold a host "
+        "(default 3600)",
+    ]
+
+
+def test_a_run_without_start_time_or_boot_id_still_has_an_id():
+    assert run_id(7, None, None) == "7-0-0"
+    assert run_id(7, "", "") == "7-0-0"
+    # Only the boot id's first 8 hex digits are kept, whatever its dashes.
+    assert run_id(7, "12", "8f3a-2b1c-aaaa") == "7-12-8f3a2b1c"
+
+
+def test_a_lock_record_reads_back_its_holder_and_times_only():
+    text = json.dumps(
+        {
+            "holder": dict(OTHER, user="root"),
+            "acquired": NOW - 60,
+            "acquired_utc": "2026-12-02T05:59:00Z",
+            "expires": str(NOW + 600),
+        }
+    )
+    assert parse_lock(text) == {"holder": OTHER, "acquired": NOW - 60, "expires": NOW + 600}
+
+
+def test_a_lock_record_without_holder_fields_or_times_reads_as_expired():
+    assert parse_lock('{"holder": {}}') == {
+        "holder": {"controller": None, "pid": None, "run": None},
+        "acquired": 0.0,
+        "expires": 0.0,
+    }
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"holder": "x"}', '{"holder": null}', "null"])
+def test_a_file_that_is_no_lock_record_reads_as_an_unreadable_expired_lock(text):
+    assert parse_lock(text) == {"holder": {}, "acquired": 0.0, "expires": 0.0, "unreadable": True}
+
+
+def test_the_record_holds_the_holder_fields_only():
+    assert lock_record(dict(ME, user="root"), NOW, 600) == {
+        "holder": ME,
+        "acquired": NOW,
+        "acquired_utc": "2026-12-02T06:00:00Z",
+        "expires": NOW + 600,
+        "expires_utc": "2026-12-02T06:10:00Z",
+    }
+    assert lock_record({"pid": 1}, NOW, 600)["holder"] == {"controller": None, "pid": 1, "run": None}
+
+
+def test_each_decision_gives_its_whole_reason():
+    assert decide(None, ME, NOW) == ("take", "free")
+    assert decide(parse_lock("garbage"), ME, NOW) == ("take", "the lock file was not a lock record")
+    assert decide(held_by(OTHER, expires=NOW - 1), ME, NOW) == ("take", "its lease ended at 2026-12-02T05:59:59Z")
+    assert decide(held_by(OTHER), ME, NOW, stale_run=OTHER["run"]) == (
+        "take",
+        "its ansible-playbook process is gone from ctl1",
+    )
+    assert decide(held_by(OTHER), ME, NOW, break_lock=True) == (
+        "take",
+        "broken on request (dockernet_rollout_lock_break)",
+    )
+    assert decide(held_by(OTHER), ME, NOW) == ("refuse", "held")
+
+
+def test_a_lease_ends_at_its_expiry_second():
+    assert decide(held_by(OTHER, expires=NOW), ME, NOW) == ("take", "its lease ended at 2026-12-02T06:00:00Z")
+    assert decide(held_by(OTHER, expires=NOW + 1), ME, NOW).action == "refuse"
+
+
+def test_a_holder_without_run_id_is_never_this_run():
+    # An unreadable lock, or one whose holder lacks its run id, is not ours even for a run that has none either.
+    no_run = dict(ME, run=None)
+    assert decide(held_by({"controller": "ctl1", "pid": 200}), no_run, NOW) == ("refuse", "held")
+    assert decide(parse_lock("garbage"), {}, NOW) == ("take", "the lock file was not a lock record")
+
+
+def test_a_stale_run_that_is_not_the_holder_breaks_nothing():
+    assert decide(held_by(OTHER), ME, NOW, stale_run="") == ("refuse", "held")
+    assert decide(held_by({"controller": "ctl1", "pid": 100}), ME, NOW, stale_run=OTHER["run"]) == ("refuse", "held")
+
+
+@pytest.mark.parametrize(
+    "holder, alive, where",
+    [
+        (OTHER, True, "still running on this controller"),
+        (dict(OTHER, controller="ctl2"), None, "from another controller"),
+        (dict(OTHER, controller="ctl2"), False, "from another controller"),
+        (OTHER, None, "state unknown"),
+        (OTHER, False, "state unknown"),
+    ],
+)
+def test_the_whole_refusal(holder, alive, where):
+    assert refusal("docker2", held_by(holder), ME, alive) == (
+        "docker2: rollout lock: held by ansible-playbook PID 100 on %s (run 100-4000-8f3a2b1c) since "
+        "2026-12-02T05:59:00Z (%s), lease until 2026-12-02T06:10:00Z: another rollout is configuring this host, so "
+        "this run stopped before changing anything. Wait for it to end and run again; if that run is gone (killed on "
+        "another controller), run again with -e dockernet_rollout_lock_break=true to take the lock over"
+        % (holder["controller"], where)
+    )
