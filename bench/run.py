@@ -48,6 +48,7 @@ NDP_IF = "bnd0"  # a throwaway veth pair inside the lab host: the LAN is not dis
 NDP_PREFIX = "2001:db8:be::/64"
 BASELINE_LAB = "benchhb"  # the baseline section's fresh 2-host labs
 SCALE_LAB = "benchhs"  # + the number of hosts: the scale section's labs
+SYNC_PROBE = "bench-sync-probe"  # the sync section's pinging container, one on each host
 
 
 def log(msg: str) -> None:
@@ -266,18 +267,23 @@ def section_sync(args) -> dict:
     res = {"engine": lab.engine_version(), "hosts": 2, "count": args.containers}
     conn, penv = VARIANTS[args.conn]
     inv = lab.inventory(conn)
-    # A rollout in ndp_proxy mode (idempotent if the rollout section ran just before).
+    # A rollout in ndp_proxy mode (idempotent if the rollout section ran just before). Its verify play removes the
+    # probes it started, so the section starts one of its own on each host, on the default bridge.
     Play(inv, SITE, env=penv, label="sync-rollout")
+    for k in (1, 2):
+        lab.exec(k, ["docker", "rm", "-f", SYNC_PROBE], check=False)
+        lab.exec(
+            k, ["docker", "run", "-d", "--name", SYNC_PROBE, "--network", "bridge", labkit.BUSYBOX_IMAGE, "sleep", "1h"]
+        )
 
     def probe(addr):
         return (
-            lab.exec(2, ["docker", "exec", "dockernet-probe", "ping", "-6", "-c1", "-W1", addr], check=False).returncode
-            == 0
+            lab.exec(2, ["docker", "exec", SYNC_PROBE, "ping", "-6", "-c1", "-W1", addr], check=False).returncode == 0
         )
 
     # The cost of one probe attempt (docker exec into the host, then into the probe), against docker1's probe.
     addr1 = lab.exec(
-        1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}", "dockernet-probe"]
+        1, ["docker", "inspect", "-f", "{{.NetworkSettings.GlobalIPv6Address}}", SYNC_PROBE]
     ).stdout.strip()
     floor = []
     for _attempt in range(5):
@@ -315,6 +321,8 @@ def section_sync(args) -> dict:
     finally:
         if names:
             lab.exec(1, ["docker", "rm", "-f"] + names, check=False)
+        for k in (1, 2):
+            lab.exec(k, ["docker", "rm", "-f", SYNC_PROBE], check=False)
     res["from_return"] = stats(from_return)
     res["from_start"] = stats(from_start)
     res["attempts"] = stats([a for a in attempts if a])
