@@ -59,7 +59,11 @@ def write_file(module, path, content, mode):
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         make_directory(module, directory)
-    fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
+    try:
+        fd, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path), suffix='.tmp')
+    except OSError as exc:
+        # A directory that cannot hold the temporary file (not writable, read-only, no directory at all).
+        module.fail_json(msg='Cannot write %s: %s' % (path, to_native(exc)))
     try:
         with os.fdopen(fd, 'wb') as handle:
             handle.write(content)
