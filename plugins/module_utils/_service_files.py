@@ -24,8 +24,10 @@ class ServiceFilesError(ValueError):
 def parse_mode(value, option: str) -> int:
     """An octal mode given as text (C('0644')) or as an int, limited to permission bits."""
     try:
+        if isinstance(value, bool):
+            raise TypeError('a boolean is no mode')
         mode = int(value, 8) if isinstance(value, str) else int(value)
-    except ValueError:
+    except (TypeError, ValueError):
         raise ServiceFilesError('%s: %r is not an octal mode' % (option, value)) from None
     if not 0 <= mode <= 0o777:
         raise ServiceFilesError('%s: %r is not a permission mode (0 to 0777)' % (option, value))

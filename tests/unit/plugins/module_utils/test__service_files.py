@@ -32,6 +32,9 @@ def test_parse_mode(value, mode):
         ('0899', "files: /x: mode: '0899' is not an octal mode"),
         ('01644', "files: /x: mode: '01644' is not a permission mode (0 to 0777)"),
         (-1, 'files: /x: mode: -1 is not a permission mode (0 to 0777)'),
+        (['0644'], "files: /x: mode: ['0644'] is not an octal mode"),
+        (None, 'files: /x: mode: None is not an octal mode'),
+        (True, 'files: /x: mode: True is not an octal mode'),
     ],
 )
 def test_parse_mode_refuses(value, message):
@@ -91,3 +94,28 @@ def test_directory_change():
 )
 def test_unit_verbs(state, unit_changed, files_changed, enabled, active, verbs):
     assert unit_verbs(state, unit_changed, files_changed, enabled, active) == verbs
+
+
+@pytest.mark.parametrize(
+    ('value', 'message'),
+    [
+        ('0777', 'files: /x: mode: 0o777 lets others than root write; the collection keeps its files root-owned'),
+        (0o620, 'files: /x: mode: 0o620 lets others than root write; the collection keeps its files root-owned'),
+        ('01000', "files: /x: mode: '01000' is not a permission mode (0 to 0777)"),
+        (0o4755, 'files: /x: mode: 2541 is not a permission mode (0 to 0777)'),
+        ('u=rw,go=r', "files: /x: mode: 'u=rw,go=r' is not an octal mode"),
+    ],
+)
+def test_parse_mode_refuses_with_the_whole_message(value, message):
+    with pytest.raises(ServiceFilesError) as err:
+        parse_mode(value, 'files: /x: mode')
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize('enabled', ['enabled-runtime', 'alias', 'indirect', 'generated'])
+def test_a_unit_systemd_enables_another_way_is_not_enabled_again(enabled):
+    assert unit_verbs('started', False, False, enabled, 'active') == []
+
+
+def test_a_unit_reloading_counts_as_running_and_is_restarted_for_new_files():
+    assert unit_verbs('started', False, True, 'enabled', 'reloading') == ['restart']
