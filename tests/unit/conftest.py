@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from hypothesis import HealthCheck, settings
+
 
 def _collections_root() -> Path | None:
     here = Path(__file__).absolute()
@@ -26,3 +28,15 @@ def _collections_root() -> Path | None:
 ROOT = _collections_root()
 if ROOT is not None and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+# Unit tests assert behaviour, never speed: on a loaded build machine a property test must not fail because its
+# examples were slow to generate or to run. Built on the profile in force (tools/mutation_pytest_plugin.py loads
+# its own first), so only these two settings change.
+settings.register_profile(
+    "dockernet-unit",
+    parent=settings.default,
+    deadline=None,
+    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.too_slow],
+)
+settings.load_profile("dockernet-unit")
