@@ -263,3 +263,89 @@ def test_unwritable_error_names_each_key_and_path():
         'values: net.ipv6.conf.eth0.mc_forwarding: /proc/sys/net/ipv6/conf/eth0/mc_forwarding cannot be written'
         ' (a read-only sysctl, or /proc/sys mounted read-only); nothing was written'
     )
+
+
+# --- what mutation testing found unchecked (docs/mutation.md)
+
+
+@pytest.mark.parametrize('name', ['net..x', 'net.ipv6.conf./.forwarding', 'net.ipv6.conf.//.//.//.kernel.x', None])
+def test_sysctl_path_refusal_quotes_the_name(name):
+    with pytest.raises(ValueError) as err:
+        sysctl_path(name)
+    assert str(err.value) == '%r is not a sysctl name' % (name,)
+
+
+def test_check_name_says_how_a_name_is_written():
+    with pytest.raises(SysctlsError) as err:
+        check_name('net.ipv6.conf.eth0.100.proxy_ndp\n')
+    assert str(err.value) == (
+        "values: 'net.ipv6.conf.eth0.100.proxy_ndp\\n' is not a sysctl name"
+        ' (dots between parts, a dot inside an interface name written as a slash)'
+    )
+
+
+@pytest.mark.parametrize('empty', [{}, None, [], ['net.ipv6.conf.all.forwarding']])
+def test_check_values_without_any_key_says_what_to_give(empty):
+    with pytest.raises(SysctlsError) as err:
+        check_values(empty)
+    assert str(err.value) == 'values: give at least one net.ipv6.* sysctl and its value'
+
+
+def test_check_values_takes_a_directory_name_and_orders_it_too():
+    # net.ipv6.conf and net.ipv6.conf.all are directories of /proc/sys: the module names them when it reads them,
+    # in the order the values are written (all first).
+    assert list(
+        check_values({'net.ipv6.conf.abc.forwarding': 0, 'net.ipv6.conf': 1, 'net.ipv6.conf.all': 1}).items()
+    ) == [('net.ipv6.conf.all', '1'), ('net.ipv6.conf', '1'), ('net.ipv6.conf.abc.forwarding', '0')]
+
+
+def test_missing_and_unwritable_keys_are_each_named():
+    paths = {
+        'net.ipv6.conf.eth1.proxy_ndp': '/proc/sys/net/ipv6/conf/eth1/proxy_ndp',
+        'net.ipv6.neigh.eth1.proxy_delay': '/proc/sys/net/ipv6/neigh/eth1/proxy_delay',
+    }
+    wanted = check_values({name: 0 for name in paths})
+    with pytest.raises(SysctlsError) as err:
+        plan(wanted, {}, FILE, None)
+    assert str(err.value) == (
+        'values: net.ipv6.conf.eth1.proxy_ndp: /proc/sys/net/ipv6/conf/eth1/proxy_ndp does not exist'
+        ' (no such interface, or no such sysctl); net.ipv6.neigh.eth1.proxy_delay:'
+        ' /proc/sys/net/ipv6/neigh/eth1/proxy_delay does not exist (no such interface, or no such sysctl);'
+        ' nothing was written'
+    )
+    assert unwritable_error(paths) == (
+        'values: net.ipv6.conf.eth1.proxy_ndp: /proc/sys/net/ipv6/conf/eth1/proxy_ndp cannot be written'
+        ' (a read-only sysctl, or /proc/sys mounted read-only); net.ipv6.neigh.eth1.proxy_delay:'
+        ' /proc/sys/net/ipv6/neigh/eth1/proxy_delay cannot be written (a read-only sysctl, or /proc/sys mounted'
+        ' read-only); nothing was written'
+    )
+
+
+def test_plan_shows_a_file_that_is_no_utf8_text_and_rewrites_it():
+    old = b'# r\xe9seau (latin-1)\nnet.ipv6.conf.all.forwarding=1\n'
+    wanted = check_values({'net.ipv6.conf.all.forwarding': 1})
+    todo = plan(wanted, {'net.ipv6.conf.all.forwarding': '1\n'}, FILE, Found(old, 0o644, 0, 0))
+    assert todo.file_changes == ['content']
+    assert todo.diff[0]['before'] == '# r\ufffdseau (latin-1)\nnet.ipv6.conf.all.forwarding=1\n'
+
+
+def test_plan_runtime_diff_names_what_it_shows_and_values_of_several_words():
+    wanted = check_values({'net.ipv6.conf.all.forwarding': 1, 'net.ipv6.conf.eth0.stable_secret': 'fe80::1'})
+    current = {'net.ipv6.conf.all.forwarding': '1\n', 'net.ipv6.conf.eth0.stable_secret': 'a\t b\n'}
+    todo = plan(wanted, current, FILE, None)
+    assert todo.diff[1] == dict(
+        before_header='runtime values',
+        after_header='runtime values',
+        before='net.ipv6.conf.eth0.stable_secret=a b\n',
+        after='net.ipv6.conf.eth0.stable_secret=fe80::1\n',
+    )
+
+
+def test_readback_names_every_key_not_kept_and_one_that_vanished():
+    wanted = check_values(ROLE_VALUES)
+    after = {'net.ipv6.conf.all.forwarding': '1\n', 'net.ipv6.conf.eth0.proxy_ndp': ' 0  0\n'}
+    assert readback_error(wanted, after) == (
+        "values: after writing, net.ipv6.conf.eth0.proxy_ndp reads '0 0', not '1';"
+        " net.ipv6.neigh.eth0.proxy_delay reads None, not '0';"
+        ' the kernel does not keep these values as given: give the values it reads'
+    )

@@ -23,6 +23,8 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._verify_probes impo
     probe_names,
     read_addresses,
     removal_failed,
+    remove_containers_argv,
+    remove_network_argv,
     run_probe_argv,
     unique,
 )
@@ -129,3 +131,25 @@ def test_an_answer_names_the_address_the_request_came_from():
     assert answered('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\npeer=2001:db8::2\n')
     assert not answered('')
     assert not answered('HTTP/1.0 404 Not Found\r\n')
+
+
+def test_the_probes_are_inspected_for_their_address_on_their_only_network():
+    assert inspect_argv('/usr/bin/docker', ['dockernet-verify-bridge', 'dockernet-verify-app']) == [
+        '/usr/bin/docker', 'inspect', '--format', '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}',
+        'dockernet-verify-bridge', 'dockernet-verify-app',
+    ]  # fmt: skip
+
+
+def test_the_probes_and_the_compose_style_network_are_removed_by_name():
+    assert remove_containers_argv('docker', ['dockernet-verify-bridge', 'dockernet-verify-app']) == [
+        'docker', 'rm', '--force', 'dockernet-verify-bridge', 'dockernet-verify-app',
+    ]  # fmt: skip
+    assert remove_network_argv('docker', 'dockernet-verify_default') == [
+        'docker', 'network', 'rm', 'dockernet-verify_default',
+    ]  # fmt: skip
+
+
+def test_a_network_where_this_host_has_no_probe_address_is_skipped_not_the_ones_after():
+    own = {'bridge': '', 'app': '2001:db8:1::2'}
+    peers = {'docker2': {'addresses': {'bridge': '2001:db8::3', 'app': '2001:db8:1::3'}}}
+    assert ask_items(own, peers) == [('app', 'docker2', '2001:db8:1::3')]

@@ -214,3 +214,31 @@ def test_module_runner_without_data_runs_the_command_alone_in_the_c_locale():
     module = RecordingModule()
     runner.module_runner(module)(['ip'])
     assert module.calls == [(['ip'], None, False, runner.C_LOCALE)]
+
+
+def test_named_addresses_and_the_containers_are_wanted_together_inside_the_prefixes_only():
+    ip = FakeIp()
+    result = converge(
+        ip,
+        'eth0',
+        SLICE,
+        addresses=addresses(IN1),
+        containers=[container('web', front=IN2, other=OUT)],
+        networks=[{'Name': 'front'}, {'Name': 'other'}],
+        ip_bin=IP,
+    )
+    assert ip.calls[1] == (
+        BATCH,
+        'neigh add proxy %s dev eth0 protocol 214\nneigh add proxy %s dev eth0 protocol 214\n' % (IN1, IN2),
+    )
+    # Only the named addresses outside are reported; a container's outside the prefixes is left quietly.
+    assert (result.added, result.outside) == ([IN1, IN2], [])
+
+
+def test_ip_is_found_on_the_path_by_default():
+    ip = FakeIp()
+    converge(ip, 'eth0', SLICE, addresses=addresses(IN1))
+    assert [argv for argv, _data in ip.calls] == [
+        ['ip', '-N', '-j', '-6', 'neigh', 'show', 'proxy', 'dev', 'eth0'],
+        ['ip', '-6', '-batch', '-'],
+    ]

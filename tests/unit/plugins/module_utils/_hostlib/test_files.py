@@ -53,3 +53,17 @@ def test_a_line_is_written_whole_in_place(tmp_path):
     assert target.read_text() == "1\n"
     with pytest.raises(OSError):
         write_line(str(tmp_path / "missing" / "forwarding"), "1")
+
+
+def test_without_a_note_the_task_fails_with_the_reason_alone(tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        module_read_text(FailingModule(), str(tmp_path))
+    assert str(caught.value) == "Cannot read %s: [Errno 21] Is a directory: '%s'" % (tmp_path, tmp_path)
+
+
+def test_a_line_that_is_no_ascii_is_refused_and_nothing_of_it_written(tmp_path):
+    target = tmp_path / "forwarding"
+    target.write_text("0\n")
+    with pytest.raises(UnicodeEncodeError):
+        write_line(str(target), "1\u00a0")
+    assert target.read_bytes() == b""
