@@ -312,3 +312,19 @@ def test_error_messages_are_whole_sentences():
 def test_plan_defaults_to_present_and_not_exclusive():
     result = ndp.plan(addrs(IN1, IN3), addrs(IN2), SLICE)
     assert ndp.as_strings(result.to_add) == [IN2] and result.to_remove == []
+
+
+def test_addresses_read_and_printed_again_and_again_stay_the_same():
+    # More distinct addresses than the parse and print caches hold, each met three times, as one run over a
+    # link's entries meets them, plus spellings that are not canonical and values that are no text.
+    texts = ['2001:db8:ab11:0:8000::%x' % number for number in range(1, 5001)]
+    for _round in range(3):
+        parsed, errors = ndp.parse_addresses(texts)
+        assert errors == [] and ndp.as_strings(parsed) == texts
+        assert ndp.current_addresses(texts) == parsed
+        entries = [{'address': text, 'protocol': '214'} for text in texts]
+        assert ndp.owned_addresses(entries, 214) == set(parsed)
+    assert ndp.as_strings(ndp.parse_addresses(['2001:DB8:0:0::0001', ipaddress.IPv6Address('2001:db8::2')])[0]) == [
+        '2001:db8::1',
+        '2001:db8::2',
+    ]
