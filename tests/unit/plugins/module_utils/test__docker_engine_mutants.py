@@ -37,8 +37,9 @@ class Response:
 class Engine:
     """What the stand-in APIClient answers, and the clients it made."""
 
-    def __init__(self, version=ENGINE_26_1, refusal=None, response=None):
-        self.version, self.refusal, self.response = version, refusal, response
+    def __init__(self, version=None, refusal=None, response=None):
+        self.version = ENGINE_26_1 if version is None else version
+        self.refusal, self.response = refusal, response
         self.clients = []
 
 
