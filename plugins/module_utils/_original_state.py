@@ -152,8 +152,9 @@ def record_change(record: dict, before: dict, after: dict, pools: list | None, s
     wanted before the collection came (and stays so after removal) or is recorded from an earlier change. With
     ``pools`` (not None), once default-address-pools has been changed, the pools and scope are the record's own."""
     changed = changed_keys(before, after)
-    keys = [key for key in changed if key != ADDRESS_POOLS_KEY]
     owns_pools = pools is not None and (ADDRESS_POOLS_KEY in changed or ADDRESS_POOLS_KEY in record['daemon'])
+    # default-address-pools changed by other settings than the collection's pools is recorded whole, as any key is.
+    keys = [key for key in changed if key != ADDRESS_POOLS_KEY or not owns_pools]
     return record_daemon(record, before, keys, pools if owns_pools else None, scope)
 
 
@@ -220,10 +221,14 @@ def revert_address_pools(current, original: dict, daemon_pools: dict):
 def revert_daemon(config: dict, record: dict) -> dict:
     """``config`` with every recorded key back to what it was before the first rollout; others kept in place."""
     daemon = record.get('daemon', {})
+    daemon_pools = record.get('daemon_pools', {})
+    # Pools go back entry by entry when the record owns some, or comes from a version that did not list them; a key
+    # that only other settings changed goes back whole.
+    owns_pools = 'owned' not in daemon_pools or bool(daemon_pools.get('owned') or daemon_pools.get('scope'))
     result = dict(config)
     for key, original in daemon.items():
-        if key == ADDRESS_POOLS_KEY:
-            value = revert_address_pools(config.get(key), original, record.get('daemon_pools', {}))
+        if key == ADDRESS_POOLS_KEY and owns_pools:
+            value = revert_address_pools(config.get(key), original, daemon_pools)
             if value is None:
                 result.pop(key, None)
             elif key in result or original.get('present'):

@@ -241,3 +241,29 @@ def test_stale_bridge_lines_take_only_the_old_prefix_off_the_bridge():
         'address del fe80::1/64 dev docker0',
         'route del 2001:db8:ab11:0:8000::/67 dev docker0 metric 1024',
     ]
+
+
+def _settings_only(config, record, settings, remove_keys=()):
+    """A run whose task gives no ipv6_address_pools: default-address-pools only through settings or remove."""
+    text = dc.render(config) if config is not None else None
+    plan = dc.plan_merge(text, settings, list(remove_keys), '/etc/docker/daemon.json')
+    return plan.config, st.record_change(record, dc.parse_config(text, 'x'), plan.config, None, ())
+
+
+def test_address_pools_set_through_settings_are_recorded_and_put_back_whole():
+    original_pools = [{'base': '10.200.0.0/16', 'size': 24}]
+    before = dict(USER, **{'default-address-pools': original_pools})
+    new_pools = [{'base': '10.201.0.0/16', 'size': 24}, {'base': '2001:db8:cd00::/56', 'size': 64}]
+    config, record = _settings_only(before, st.empty_record(), {'ipv6': True, 'default-address-pools': new_pools})
+    assert config['default-address-pools'] == new_pools
+    assert record['daemon']['default-address-pools'] == {'present': True, 'value': original_pools}
+    assert remove(config, record) == before
+
+
+def test_address_pools_removed_through_settings_come_back_and_added_ones_go():
+    before = dict(USER, **{'default-address-pools': [{'base': '10.200.0.0/16', 'size': 24}]})
+    config, record = _settings_only(before, st.empty_record(), {'ipv6': True}, ['default-address-pools'])
+    assert 'default-address-pools' not in config
+    assert remove(config, record) == before
+    config, record = _settings_only(USER, st.empty_record(), {'default-address-pools': POOLS})
+    assert remove(config, record) == USER
