@@ -325,20 +325,6 @@ def ip6tables_removal(save_text: str) -> tuple[list[list[str]], list[str]]:
     return commands, described
 
 
-def owned_ip6tables_lines(save_text: str) -> list[str]:
-    """The lines of ``ip6tables-save`` that are the collection's (its chains and jumps to them), for a diff."""
-    lines = []
-    table = None
-    for line in save_text.splitlines():
-        if line.startswith('*'):
-            table = line[1:]
-        elif line.startswith(':') and owned_chain(line[1:].split()[0]):
-            lines.append('%s %s' % (table, line.split()[0]))
-        elif line.startswith('-A ') and (owned_chain(line.split()[1]) or owned_chain(_target(line.split()) or '')):
-            lines.append('%s %s' % (table, line))
-    return lines
-
-
 # ------------------------------------------------------------------ proxy entries
 def owned_proxy_entries(entries: list, protocol: int) -> list[dict]:
     """Entries (from _hostlib.iproute.proxy_entries, with dev) tagged with ``protocol``, sorted by link and address."""
