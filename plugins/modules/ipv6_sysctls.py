@@ -90,9 +90,9 @@ diff:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
+from ansible_collections.dockernet.ipv6.plugins.module_utils._proc_sys import module_read, module_write
 from ansible_collections.dockernet.ipv6.plugins.module_utils._root_files import found_at, set_attributes, write_file
 from ansible_collections.dockernet.ipv6.plugins.module_utils._sysctls import (
     FILE_MODE,
@@ -104,21 +104,6 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._sysctls import (
     sysctl_path,
     unwritable_error,
 )
-
-
-def read_runtime(module, name):
-    """The runtime value as text, or None when its /proc/sys path does not exist."""
-    path = sysctl_path(name)
-    if os.path.isdir(path):
-        module.fail_json(msg='values: %s: %s is a directory, not a sysctl' % (name, path))
-    return files.module_read_text(module, path)
-
-
-def write_runtime(module, name, value):
-    try:
-        files.write_line(sysctl_path(name), value)
-    except OSError as exc:
-        module.fail_json(msg='values: cannot set %s to %s: %s' % (name, value, to_native(exc)))
 
 
 def main() -> None:
@@ -135,7 +120,7 @@ def main() -> None:
         wanted = check_values(module.params['values'])
     except SysctlsError as exc:
         module.fail_json(msg=str(exc))
-    current = {name: read_runtime(module, name) for name in wanted}
+    current = {name: module_read(module, 'values', name) for name in wanted}
     try:
         todo = plan(wanted, current, path, found_at(module, path))
     except SysctlsError as exc:
@@ -147,9 +132,9 @@ def main() -> None:
 
     if not module.check_mode:
         for name in todo.runtime:
-            write_runtime(module, name, wanted[name])
+            module_write(module, 'values', name, wanted[name])
         if todo.runtime:
-            error = readback_error(wanted, {name: read_runtime(module, name) for name in wanted})
+            error = readback_error(wanted, {name: module_read(module, 'values', name) for name in wanted})
             if error:
                 module.fail_json(msg=error, runtime_changed=todo.runtime)
         if 'content' in todo.file_changes:

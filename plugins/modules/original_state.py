@@ -109,7 +109,7 @@ import os
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib import files
 from ansible_collections.dockernet.ipv6.plugins.module_utils._hostlib.runner import module_run
@@ -122,24 +122,7 @@ from ansible_collections.dockernet.ipv6.plugins.module_utils._original_state imp
     render_record,
     sysctl_restores,
 )
-from ansible_collections.dockernet.ipv6.plugins.module_utils._sysctls import sysctl_path
-
-
-def read_sysctl(module, name):
-    """The runtime value as text, or None when the key does not exist (an interface not there)."""
-    try:
-        path = sysctl_path(name)
-    except ValueError as exc:
-        module.fail_json(msg='sysctls: %s' % exc)
-    text = files.module_read_text(module, path)
-    return None if text is None else ' '.join(text.split())
-
-
-def write_sysctl(module, name, value):
-    try:
-        files.write_line(sysctl_path(name), value)
-    except OSError as exc:
-        module.fail_json(msg='Cannot set %s to %s: %s' % (name, value, to_native(exc)))
+from ansible_collections.dockernet.ipv6.plugins.module_utils._proc_sys import module_read, module_write
 
 
 def current_forward_policy(module, required):
@@ -193,7 +176,11 @@ def main() -> None:
         new = record_values(
             record,
             'sysctls',
-            {name: read_sysctl(module, name) for name in module.params['sysctls'] if name not in record['sysctls']},
+            {
+                name: module_read(module, 'sysctls', name)
+                for name in module.params['sysctls']
+                if name not in record['sysctls']
+            },
         )
         if module.params['forward_policy'] and 'forward_policy' not in record['ip6tables']:
             policy = current_forward_policy(module, required=False)
@@ -218,7 +205,7 @@ def main() -> None:
     if module.params['networks']:
         module.fail_json(msg='networks is only used with state=present')
     names = module.params['sysctls'] or sorted(record['sysctls'])
-    current = {name: read_sysctl(module, name) for name in names}
+    current = {name: module_read(module, 'sysctls', name) for name in names}
     wanted = {name: value for name, value in record['sysctls'].items() if name in names}
     restores = sysctl_restores({'sysctls': wanted}, current)
     before_lines = ['%s=%s' % (name, current[name]) for name in sorted(restores)]
@@ -235,7 +222,7 @@ def main() -> None:
     changed = bool(restored)
     if changed and not module.check_mode:
         for name, value in sorted(restores.items()):
-            write_sysctl(module, name, value)
+            module_write(module, 'sysctls', name, value)
         if policy_before is not None:
             argv = [
                 module.get_bin_path('ip6tables', required=True),
