@@ -7,6 +7,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dockernet.ipv6.plugins.filter.engine_has import FilterModule, engine_has
+from ansible_collections.dockernet.ipv6.plugins.module_utils._engine_capabilities import CAPABILITIES
 
 
 @pytest.mark.parametrize(
@@ -36,3 +37,9 @@ def test_not_a_version(version):
 
 def test_registered():
     assert FilterModule().filters()["engine_has"] is engine_has
+
+
+def test_unknown_capability_lists_every_known_one_in_name_order():
+    with pytest.raises(AnsibleFilterError) as caught:
+        engine_has("28.5.2", "ip6tables")
+    assert str(caught.value) == "engine_has: unknown capability 'ip6tables'; known: " + ", ".join(sorted(CAPABILITIES))

@@ -42,3 +42,13 @@ def test_wrong_use_is_refused(terms, directory, message):
     with pytest.raises(AnsibleLookupError) as caught:
         library_files(terms, directory)
     assert str(caught.value) == message
+
+
+def test_a_package_without_files_is_refused_naming_it(tmp_path):
+    with pytest.raises(AnsibleLookupError) as caught:
+        library_files([], '/usr/local/lib/dockernet/hostlib', tmp_path)
+    assert str(caught.value) == 'host_library: no Python files in %s' % tmp_path
+
+
+def test_the_root_directory_takes_the_files_directly():
+    assert library_files([], '/')[0]['path'] == '/__init__.py'
