@@ -15,19 +15,11 @@ from dataclasses import dataclass, field
 
 from .addresses import ip_address, ip_prefix
 
-# Parsing or printing an address costs ipaddress tens of microseconds, and one run over a link's entries meets
-# each address up to three times (named by the task, read back from the link, checked for the tag) and prints it
-# as often (before, after, the batch). Both are pure: each text is parsed, and each address printed, once per
-# process. Bounded, since the sync service runs for months while containers come and go.
-_CACHED = 4096
 
-
-@functools.lru_cache(maxsize=_CACHED)
-def _ipv6(text: str) -> ipaddress.IPv6Address:
-    return ipaddress.IPv6Address(text)
-
-
-@functools.lru_cache(maxsize=_CACHED)
+# Printing an address costs ipaddress tens of microseconds, and one run prints each address up to three times
+# (before, after, the batch): each is printed once per process (addresses.ip_address parses each text once).
+# Bounded, since the sync service runs for months while containers come and go.
+@functools.lru_cache(maxsize=4096)
 def _text(address: ipaddress.IPv6Address) -> str:
     return address.compressed
 
@@ -63,22 +55,10 @@ def as_strings(addresses) -> list[str]:
 
 def parse_address(value: str) -> ipaddress.IPv6Address:
     """One address a proxy entry can hold; ValueError with a message a user can act on otherwise."""
-    address = _plain_ipv6(value)
-    if address is None:
-        address = ip_address(value)  # anything else, refused with a message or accepted as ip_address reads it
+    address = ip_address(value)
     if address.is_multicast or address.is_unspecified or address.is_loopback:
         raise ValueError('%r cannot be proxied: it is a multicast, unspecified or loopback address' % value)
     return address
-
-
-def _plain_ipv6(value):
-    """The address a text without zone index holds, through the cache; None when the text is anything else."""
-    if not isinstance(value, str) or '%' in value:
-        return None
-    try:
-        return _ipv6(value.strip())
-    except ValueError:
-        return None
 
 
 def parse_addresses(values) -> tuple[list, list[str]]:
@@ -95,7 +75,7 @@ def parse_addresses(values) -> tuple[list, list[str]]:
 def current_addresses(values) -> list:
     """Addresses of existing entries as ip printed them; whatever is there counts, even what
     parse_address would refuse to add (a multicast entry someone added by hand, say)."""
-    return [_ipv6(str(value)) for value in values]
+    return [ip_address(value) for value in values]
 
 
 def owned_addresses(entries, protocol: int) -> set:
@@ -107,7 +87,7 @@ def owned_addresses(entries, protocol: int) -> set:
     if not protocol:
         return set()
     return {
-        _ipv6(str(entry['address']))
+        ip_address(entry['address'])
         for entry in entries
         if entry.get('protocol') is not None and str(entry['protocol']) == str(protocol)
     }
